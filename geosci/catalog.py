@@ -1,0 +1,175 @@
+"""The registry of curated layers: names, metadata, paths and readers.
+
+The catalog (``layers/catalog.json``) lists, for every layer, its titles in
+Chinese and English, scale, geometry type, feature count, source documents,
+how its geometry was made, an accuracy note, licence and checksum.
+
+Examples
+--------
+>>> "districts" in list_layers()
+True
+>>> get_entry("districts")["feature_count"]
+5
+>>> read_layer("districts").crs.to_epsg()
+4326
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geosci.errors import DataError, LayerNotFoundError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = [
+    "catalog",
+    "file_sha256",
+    "get_entry",
+    "get_path",
+    "get_table_entry",
+    "layers_dir",
+    "list_layers",
+    "list_tables",
+    "read_layer",
+    "read_table",
+]
+
+REQUIRED_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "source")
+STATUSES = ("existing", "under_construction", "planned")
+
+
+def layers_dir() -> Path:
+    """Return the folder holding the curated layers and ``catalog.json``."""
+    from layers import LAYERS_DIR
+
+    return LAYERS_DIR
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, Any]:
+    """Return the parsed catalog (cached; treat it as read-only)."""
+    path = layers_dir() / "catalog.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def list_layers(*, scale: str | None = None) -> list[str]:
+    """Return the names of the curated layers, optionally of one scale.
+
+    Parameters
+    ----------
+    scale : {"region", "science_city", "core"}, optional
+        Keep only layers of this scale.
+    """
+    return [n for n, e in catalog()["layers"].items() if scale is None or e["scale"] == scale]
+
+
+def list_tables() -> list[str]:
+    """Return the names of the curated tables."""
+    return list(catalog()["tables"])
+
+
+def _closest(name: str, names: list[str]) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(name, names, n=3)
+    return f"; did you mean {', '.join(near)}?" if near else f"; known layers: {', '.join(names)}"
+
+
+def get_entry(name: str) -> dict[str, Any]:
+    """Return the catalog entry of a layer.
+
+    Raises
+    ------
+    LayerNotFoundError
+        With the closest known names, when ``name`` is not in the catalog.
+    """
+    layers = catalog()["layers"]
+    if name not in layers:
+        raise LayerNotFoundError(f"unknown layer {name!r}{_closest(name, list(layers))}")
+    return layers[name]
+
+
+def get_table_entry(name: str) -> dict[str, Any]:
+    """Return the catalog entry of a table (see :func:`get_entry`)."""
+    tables = catalog()["tables"]
+    if name not in tables:
+        raise LayerNotFoundError(f"unknown table {name!r}{_closest(name, list(tables))}")
+    return tables[name]
+
+
+def get_path(name: str) -> Path:
+    """Return the path of a curated layer or table file."""
+    tables = catalog()["tables"]
+    entry = tables[name] if name in tables else get_entry(name)
+    return layers_dir() / entry["file"]
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the SHA-256 hex digest of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_layer(name_or_path: str | Path) -> gpd.GeoDataFrame:
+    """Read a curated layer by name, or any vector file by path, as WGS84.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+        A catalog name (``"rail_stations"``) or the path of a vector file
+        that GDAL reads (GeoJSON, GeoPackage, Shapefile ...).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:4326.
+
+    Raises
+    ------
+    LayerNotFoundError
+        When the name is unknown and no such file exists.
+    DataError
+        When the file cannot be read as a vector layer.
+    """
+    import geopandas as gpd
+
+    name = str(name_or_path)
+    if name in catalog()["layers"]:
+        path = get_path(name)
+    else:
+        path = Path(name_or_path)
+        if not path.exists():
+            get_entry(name)  # raises with suggestions
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # GDAL raises many types; report one line
+        raise DataError(f"cannot read {path} as a vector layer: {str(exc).splitlines()[0]}") from exc
+    if frame.crs is None:
+        raise DataError(f"{path} has no CRS: say which it is, for example with --crs wgs84")
+    if not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    return frame
+
+
+def read_table(name: str) -> pd.DataFrame:
+    """Read a curated table (for example ``"indicators_2025"``) as a DataFrame.
+
+    Examples
+    --------
+    >>> read_table("indicators_2025").shape
+    (20, 7)
+    """
+    import pandas as pd
+
+    get_table_entry(name)
+    return pd.read_csv(get_path(name), dtype=str, keep_default_na=False)
