@@ -14,7 +14,7 @@ import sys
 import click
 
 from geosci import __version__
-from geosci.errors import GeosciError
+from geosci.errors import GeosciError, OutputExistsError
 
 FORMATS_TABLE = ("text", "json", "csv", "md")
 
@@ -250,6 +250,73 @@ def layers_export(name: str, out: str, fmt: str | None, crs: str, overwrite: boo
             ) from exc
     path = write_layer(frame, out, fmt=fmt, overwrite=overwrite)
     click.echo(f"wrote {len(frame)} features of {name} to {path} ({crs})", err=True)
+
+
+@main.command("map")
+@click.argument("recipe", required=False)
+@click.option("--out", type=click.Path(dir_okay=False), help="HTML file to write (default: RECIPE.html).")
+@click.option(
+    "--tiles",
+    type=click.Choice(["none", "osm", "amap", "amap-satellite", "tianditu"]),
+    default="none",
+    show_default=True,
+    help="Basemap. AMap tiles are GCJ-02: the layers are shifted to match them.",
+)
+@click.option("--tiles-key", envvar="GEOSCI_TILES_KEY", help="API key for basemaps that need one (tianditu).")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en", "both"]),
+    default="both",
+    show_default=True,
+    help="Language of labels, legend and title.",
+)
+@click.option("--png", "png", type=click.Path(dir_okay=False), help="Also render a PNG (needs Chromium).")
+@click.option("--width", type=click.IntRange(400, 8000), default=1600, show_default=True, help="PNG width, pixels.")
+@click.option("--height", type=click.IntRange(300, 8000), default=1100, show_default=True, help="PNG height, pixels.")
+@click.option(
+    "--add",
+    "add",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Draw your own vector file on top (repeatable); with no RECIPE, a map of these files alone.",
+)
+@overwrite_option
+def map_cmd(recipe, out, tiles, tiles_key, lang, png, width, height, add, overwrite):
+    """Make the map RECIPE as one offline HTML file (and optionally a PNG).
+
+    RECIPE is one of district, axis, region, transit, incubators, or the path
+    of a recipe .json file. The HTML holds Leaflet and all data inline and
+    opens with no network; a basemap (--tiles) is optional decoration.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from geosci.browser import screenshot
+    from geosci.io import atomic_path, write_bytes
+    from geosci.mapping import build_map
+    from geosci.offline import map_to_html
+    from geosci.recipes import load_recipe, recipe_for_files
+
+    if recipe is None and not add:
+        raise GeosciError("give a RECIPE (district, axis, region, transit, incubators) or --add FILE")
+    spec = load_recipe(recipe) if recipe else None
+    if add:
+        spec = recipe_for_files(list(add), base=spec)
+    out = out or (None if png else f"{spec.get('name', 'map')}.html")
+    for target in filter(None, (out, png)):  # refuse before doing any work
+        if Path(target).exists() and not overwrite:
+            raise OutputExistsError(f"{target} exists: pass --overwrite to replace it")
+    page = map_to_html(build_map(spec, tiles=tiles, lang=lang, tiles_key=tiles_key)).encode("utf-8")
+    if out:
+        write_bytes(page, out, overwrite=overwrite)
+        click.echo(f"wrote {out} ({len(page) / 1e6:.2f} MB, offline, tiles={tiles})", err=True)
+    if png:
+        with tempfile.TemporaryDirectory(prefix="geosci-map-") as tmp:
+            html_path = Path(tmp) / "map.html"
+            html_path.write_bytes(page)
+            with atomic_path(png, overwrite=overwrite, suffix=".png") as tmp_png:
+                screenshot(html_path, tmp_png, width=width, height=height)
+        click.echo(f"wrote {png} ({width}x{height})", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,6 +39,7 @@ def test_main_command_runs(tmp_path):
         proc = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "districts.geojson").stat().st_size > 100_000
+    assert "geosci-datum" in (tmp_path / "district.html").read_text(encoding="utf-8")
 
 
 def test_ci_runs_the_readme_test_command():

@@ -1,0 +1,154 @@
+"""Maps opened in headless Chromium with no network at all, checked from the rendered DOM.
+
+Chromium runs inside a new network namespace (``unshare --net``: no interface but
+a downed loopback), so anything the page tried to fetch would fail. Where the
+namespace cannot be made, every host name is resolved to nothing instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import warnings
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from geosci.browser import browser_args
+from geosci.catalog import read_layer
+from geosci.crs import wgs84_to_gcj02
+from geosci.mapping import build_map
+from geosci.offline import map_to_html
+from geosci.recipes import list_recipes, load_recipe
+
+pytestmark = pytest.mark.browser
+
+BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+if BROWSER is None:
+    pytest.skip("no Chromium installed (apt-get install chromium): browser tests skipped", allow_module_level=True)
+
+# Appended to a copy of the page: after Leaflet has drawn, record what the map holds.
+PROBE = """
+<script>
+window.addEventListener('load', function () {
+  setTimeout(function () {
+    var el = document.querySelector('.folium-map'), map = window[el.id], out = {points: {}, layers: 0};
+    map.eachLayer(function (l) {
+      if (l.feature && l.getLatLng && l.feature.properties.id) {
+        var p = l.getLatLng(); out.points[l.feature.properties.id] = [p.lng, p.lat];
+      }
+      out.layers += 1;
+    });
+    var pre = document.createElement('pre'); pre.id = 'geosci-probe';
+    pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+  }, 300);
+});
+</script>
+"""
+
+
+@lru_cache(maxsize=1)
+def _offline_prefix() -> tuple[str, ...]:
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "--net", "true"], capture_output=True).returncode == 0:
+        return (unshare, "--net")
+    return ()
+
+
+def _run_browser(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:
+    args = [*_offline_prefix(), BROWSER, *browser_args(str(profile), *extra)]
+    if not _offline_prefix():
+        args.insert(-len(extra) or len(args), "--host-resolver-rules=MAP * ~NOTFOUND")
+    args.append(page.as_uri())
+    return subprocess.run(args, capture_output=True, text=True, timeout=180)
+
+
+def _render(html: str, tmp_path: Path, name: str) -> tuple[str, dict]:
+    page = tmp_path / f"{name}.html"
+    page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    proc = _run_browser(page, tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = proc.stdout
+    m = re.search(r'<pre id="geosci-probe">(.*?)</pre>', dom, re.S)
+    assert m, "the page's scripts did not run (probe missing)"
+    return dom, json.loads(m.group(1).replace("&quot;", '"'))
+
+
+def _expected_counts(recipe: dict) -> dict[str, int]:
+    counts = {}
+    for entry in recipe["layers"]:
+        frame = read_layer(entry["layer"])
+        for field, values in entry.get("where", {}).items():
+            frame = frame[frame[field].isin(values)]
+        key = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(entry.get("id", entry["layer"])))
+        counts[f"geosci-{key}"] = len(frame)
+    return counts
+
+
+@pytest.mark.parametrize("name", list_recipes())
+def test_recipe_draws_every_feature_offline(name, tmp_path):
+    recipe = load_recipe(name)
+    dom, probe = _render(map_to_html(build_map(recipe)), tmp_path, name)
+    drawn = Counter()
+    for cls in re.findall(r'<path[^>]*class="([^"]+)"', dom):
+        for c in cls.split():
+            if c.startswith("geosci-"):
+                drawn[c] += 1
+    assert dict(drawn) == _expected_counts(recipe)
+    assert 'class="geosci-legend' in dom and "geosci-legend-row" in dom
+    assert 'class="geosci-title' in dom and 'class="geosci-north' in dom
+    assert "leaflet-control-scale" in dom and "leaflet-control-layers" in dom
+    rows = re.findall(r'class="geosci-legend-row"', dom)
+    assert len(rows) >= len(recipe["layers"])
+
+
+def test_amap_station_is_drawn_at_its_gcj02_position(tmp_path):
+    _, probe = _render(map_to_html(build_map(load_recipe("transit"), tiles="amap")), tmp_path, "amap")
+    stations = read_layer("rail_stations").set_index("id")
+    assert set(stations.index) <= set(probe["points"])
+    for sid in ["station-010", "station-001", stations.index[-1]]:
+        st = stations.loc[sid].geometry
+        lon, lat = wgs84_to_gcj02(st.x, st.y)
+        assert probe["points"][sid] == pytest.approx([float(lon), float(lat)], abs=1e-6)
+    _, plain = _render(map_to_html(build_map(load_recipe("transit"))), tmp_path, "plain")
+    st = stations.loc["station-010"].geometry
+    assert plain["points"]["station-010"] == pytest.approx([st.x, st.y], abs=1e-6)
+
+
+def test_png_screenshot_is_not_blank(tmp_path):
+    import rasterio
+
+    page = tmp_path / "district.html"
+    page.write_text(map_to_html(build_map(load_recipe("district"))), encoding="utf-8")
+    png = tmp_path / "district.png"
+    proc = _run_browser(page, tmp_path / "p2", "--window-size=1200,900", "--virtual-time-budget=4000",
+                        f"--screenshot={png}")  # fmt: skip
+    assert proc.returncode == 0 and png.exists(), proc.stderr[-2000:]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # a PNG has no geotransform
+        src = rasterio.open(png)
+    with src:
+        rgb = src.read([1, 2, 3])
+    assert rgb.shape == (3, 900, 1200)
+    colours = np.unique(rgb.reshape(3, -1).T, axis=0)
+    assert len(colours) > 50  # fills, lines, text: not one flat colour
+    # the map (district fills, lines, controls) covers a good part of the frame, not only the background
+    background = rgb[:, 450, 5].astype(int)  # left edge, mid-height: outside the districts
+    differs = np.abs(rgb.astype(int) - background[:, None, None]).sum(axis=0) > 10
+    assert differs.mean() > 0.15
+
+
+def test_cli_png(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    png = tmp_path / "axis.png"
+    res = CliRunner().invoke(main, ["map", "axis", "--png", str(png), "--width", "800", "--height", "600"])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

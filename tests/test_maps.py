@@ -1,0 +1,163 @@
+"""Map recipes and the map builder, without a browser."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from geosci.catalog import read_layer
+from geosci.crs import wgs84_to_gcj02
+from geosci.errors import DataError
+from geosci.mapping import build_map, legend_entries
+from geosci.offline import external_references, map_to_html
+from geosci.recipes import list_recipes, load_recipe, validate_recipe
+
+RECIPES = list_recipes()
+
+
+def _geojson_blocks(page: str) -> list[dict]:
+    """Return the GeoJSON objects embedded in a folium page."""
+    out = []
+    for m in re.finditer(r"geo_json_[0-9a-f]+_add\((\{.*?\})\);\n", page, re.S):
+        out.append(json.loads(m.group(1)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return {name: map_to_html(build_map(load_recipe(name))) for name in RECIPES}
+
+
+def test_the_five_recipes_exist():
+    assert {"district", "axis", "region", "transit", "incubators"} <= set(RECIPES)
+
+
+@pytest.mark.parametrize("name", RECIPES)
+def test_page_is_self_contained(pages, name):
+    page = pages[name]
+    assert external_references(page) == []
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", page)
+    assert "Leaflet 1.9.3" in page  # Leaflet itself is inline
+    assert len(page.encode("utf-8")) < 3_000_000
+
+
+@pytest.mark.parametrize("name", RECIPES)
+def test_every_recipe_layer_is_embedded_with_its_features(pages, name):
+    recipe = load_recipe(name)
+    blocks = _geojson_blocks(pages[name])
+    assert len(blocks) == len(recipe["layers"])
+    for entry, block in zip(recipe["layers"], blocks, strict=True):
+        frame = read_layer(entry["layer"])
+        for field, values in entry.get("where", {}).items():
+            frame = frame[frame[field].isin(values)]
+        assert len(block["features"]) == len(frame), entry["layer"]
+        props = block["features"][0]["properties"]
+        assert {"source", "accuracy_m", "name_zh", "name_en"} <= set(props)
+
+
+def test_legend_matches_the_styles_drawn():
+    recipe = load_recipe("district")
+    frames = {e.get("id", e["layer"]): read_layer(e["layer"]) for e in recipe["layers"]}
+    rows = {r["label"]: r["style"] for r in legend_entries(recipe, frames, lang="en")}
+    rail = next(e for e in recipe["layers"] if e["layer"] == "rail_lines")
+    assert rows["Rail lines: existing"] == rail["styles"]["existing"]
+    assert rows["Rail lines: under construction"]["dashArray"] == rail["styles"]["under_construction"]["dashArray"]
+    assert rows["Districts"] == recipe["layers"][0]["style"]
+
+
+def test_amap_tiles_shift_the_data_to_gcj02(pages):
+    page = map_to_html(build_map(load_recipe("transit"), tiles="amap"))
+    assert '<meta name="geosci-datum" content="gcj02">' in page
+    assert '<meta name="geosci-datum" content="wgs84">' in pages["transit"]
+    stations = read_layer("rail_stations").set_index("id")
+    drawn = next(b for b in _geojson_blocks(page) if b["features"][0]["properties"]["kind"] == "metro_station")
+    for f in drawn["features"]:
+        st = stations.loc[f["properties"]["id"]].geometry
+        lon, lat = wgs84_to_gcj02(st.x, st.y)
+        assert f["geometry"]["coordinates"] == pytest.approx([float(lon), float(lat)], abs=1e-6)
+
+
+def test_languages():
+    en = map_to_html(build_map(load_recipe("region"), lang="en"))
+    zh = map_to_html(build_map(load_recipe("region"), lang="zh"))
+
+    def esc(text):
+        return json.dumps(text)[1:-1]  # the controls' HTML is embedded as JSON strings
+
+    assert esc("One city, multiple parks") in en and esc("一城多园") not in en
+    assert esc("一城多园") in zh and esc("One city, multiple parks") not in zh
+
+
+def test_existing_map_is_drawn_on_and_returned():
+    import folium
+
+    m = folium.Map(tiles=None)
+    assert build_map(load_recipe("region"), m=m) is m
+
+
+@pytest.mark.parametrize(
+    ("recipe", "message"),
+    [
+        ([], "a recipe should be a JSON object"),
+        ({"layers": []}, "'layers' should be a non-empty list"),
+        ({"layers": [{"layer": "a"}, {"layer": "a"}]}, "layer id 'a' is used twice"),
+        ({"layers": [{"layer": "a", "style": {"colour": "red"}}]}, "unknown style keys ['colour']"),
+        ({"layers": [{"layer": "a", "style_by": "status"}]}, "'style_by' needs 'styles'"),
+    ],
+)
+def test_bad_recipes_are_refused(recipe, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        validate_recipe(recipe)
+
+
+def test_cli_map_writes_html_and_refuses_overwrite(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "d.html"
+    res = runner.invoke(main, ["map", "district", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert external_references(out.read_text(encoding="utf-8")) == []
+    before = out.read_bytes()
+    res = runner.invoke(main, ["map", "district", "--out", str(out)])
+    assert res.exit_code == 2 and "exists: pass --overwrite" in res.stderr
+    assert out.read_bytes() == before
+
+
+def test_cli_map_of_a_users_file(tmp_path):
+    runner = CliRunner()
+    src = tmp_path / "mine.geojson"
+    runner.invoke(main, ["layers", "export", "universities", "--out", str(src)])
+    before = src.read_bytes()
+    out = tmp_path / "mine.html"
+    res = runner.invoke(main, ["map", "district", "--add", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    blocks = _geojson_blocks(out.read_text(encoding="utf-8"))
+    assert len(blocks) == len(load_recipe("district")["layers"]) + 1
+    assert len(blocks[-1]["features"]) == 6
+    assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["map", "nowhere"], "Error: unknown map recipe 'nowhere'"),
+        (["map", "district", "--tiles", "tianditu", "--out", "x.html"], "Error: the tianditu basemap needs an API key"),
+        (["map"], "Error: give a RECIPE"),
+    ],
+)
+def test_cli_map_errors_are_one_line(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2
+    assert res.stderr.startswith(message) and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_png_without_a_browser_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOSCI_BROWSER", "no-such-browser-here")
+    res = CliRunner().invoke(main, ["map", "region", "--png", str(tmp_path / "r.png")])
+    assert res.exit_code == 2
+    assert "GEOSCI_BROWSER='no-such-browser-here' is not an executable browser" in res.stderr
+    assert not (tmp_path / "r.png").exists()
