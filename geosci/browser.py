@@ -54,8 +54,15 @@ def browser_args(profile: str, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
-def screenshot(html_path: str | Path, png_path: str | Path, *, width: int = 1600, height: int = 1100,
-               wait_ms: int = 4000, timeout: float = 120.0) -> Path:  # fmt: skip
+def screenshot(
+    html_path: str | Path,
+    png_path: str | Path,
+    *,
+    width: int = 1600,
+    height: int = 1100,
+    wait_ms: int = 4000,
+    timeout: float = 120.0,
+) -> Path:
     """Render ``html_path`` in headless Chromium and save a PNG screenshot to ``png_path``."""
     browser = find_browser()
     html_path = Path(html_path).resolve()

@@ -155,7 +155,7 @@ RAIL_LINES = {
                         "between stations). PLANNED and UNDER-CONSTRUCTION lines 27/15/7/17/5/19: seed 002 §13 names "
                         "the lines but gives no alignment; each is SCHEMATIC, joining in order the town centres it "
                         "is understood to serve, with a schematic stop at each, not an official station site "
-                        "(±3 km). Import the official alignments (geosci import) for real catchments"),
+                        "(±3 km); where it meets an existing line at a known station it shares that station. Import the official alignments (geosci import) for real catchments"),
     "lines": [
         {"id": "line-1", "name_zh": "轨道交通1号线", "name_en": "Metro Line 1", "line": "1", "status": "existing",
          "source": "002 §13 (existing network serving the science city)", "stations": _LINE1, "accuracy_m": 500},
@@ -169,16 +169,16 @@ RAIL_LINES = {
          "status": "existing", "source": "002 §13 (existing network serving the science city)", "stations": _JIANGTIAO,
          "accuracy_m": 1000},
         {"id": "line-27", "name_zh": "轨道交通27号线", "name_en": "Metro Line 27", "line": "27", "status": "under_construction",
-         "source": "002 §13", "places": ["bishan_city", "dingjia", "science_hall", "chongqing_west", "chenjiaping"], "accuracy_m": 3000},
+         "source": "002 §13", "places": ["=璧山", "dingjia", "science_hall", "=重庆西站", "chenjiaping"], "accuracy_m": 3000},
         {"id": "line-15", "name_zh": "轨道交通15号线", "name_en": "Metro Line 15", "line": "15", "status": "under_construction",
          "source": "002 §13", "places": ["zengjia", "tuzhu", "jingkou", "yuelai"], "accuracy_m": 3000},
         {"id": "line-7", "name_zh": "轨道交通7号线", "name_en": "Metro Line 7", "line": "7", "status": "under_construction",
          "source": "002 §13; 002 §14", "places": ["xiema", "qingmuguan", "huxi", "xiyong", "science_hall", "hangu", "jinfeng", "baishiyi"],
          "accuracy_m": 3000},
         {"id": "line-17", "name_zh": "轨道交通17号线", "name_en": "Metro Line 17", "line": "17", "status": "under_construction",
-         "source": "002 §13; 002 §14", "places": ["bishan_city", "huxi", "chenjiaqiao", "fenghuang_spb", "jingkou"], "accuracy_m": 3000},
+         "source": "002 §13; 002 §14", "places": ["=璧山", "huxi", "=陈家桥", "fenghuang_spb", "jingkou"], "accuracy_m": 3000},
         {"id": "line-5", "name_zh": "轨道交通5号线（南延伸段）", "name_en": "Metro Line 5 (southern extension)", "line": "5",
-         "status": "under_construction", "source": "002 §13; 002 §14", "places": ["tiaodeng", "shuangfu", "jiangjin_city"], "accuracy_m": 3000},
+         "status": "under_construction", "source": "002 §13; 002 §14", "places": ["=跳磴", "=双福", "jiangjin_city"], "accuracy_m": 3000},
         {"id": "line-19", "name_zh": "轨道交通19号线", "name_en": "Metro Line 19", "line": "19", "status": "planned",
          "source": "002 §13", "places": ["zouma", "shiban", "bafu", "baishiyi", "huayan"], "accuracy_m": 3000},
     ],

@@ -203,6 +203,14 @@ def build_core(district_geoms: dict) -> list[dict]:
     return [_feature(props, geom)]
 
 
+def _existing_station(name_zh: str) -> tuple[str, str, float, float]:
+    for spec in F.RAIL_LINES["lines"]:
+        for zh, en, lon, lat in spec.get("stations", []):
+            if zh == name_zh:
+                return zh, en, lon, lat
+    raise SystemExit(f"layers.build: no existing station named {name_zh!r}")
+
+
 def build_rail() -> tuple[list[dict], list[dict]]:
     """Rail lines and their stations (stations shared by lines are merged by name)."""
     lines, stations = [], {}
@@ -212,6 +220,10 @@ def build_rail() -> tuple[list[dict], list[dict]]:
         else:
             stops = []
             for k in spec["places"]:
+                if k.startswith("="):  # an existing station, shared with the line that has it
+                    zh, en, lon, lat = _existing_station(k[1:])
+                    stops.append((zh, en, lon, lat, spec["accuracy_m"], False))
+                    continue
                 lon, lat, _, zh, en = _place(k)
                 stops.append((zh, en, lon, lat, spec["accuracy_m"], True))
         props = {

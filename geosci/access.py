@@ -1,0 +1,221 @@
+"""Accessibility: travel-time matrices, isochrones, opportunity scores and travel-time surfaces.
+
+All functions take a travel model with ``times(origins_xy, dests_xy)`` in
+seconds and a metric ``crs``. Models are the sketch model
+(:func:`geosci.sketch.build_sketch`), a GTFS model
+(:func:`geosci.gtfs.build_gtfs`) and the OSM walk (+ GTFS) network
+(:mod:`geosci.realnet`).
+
+Scores (:func:`scores`):
+
+- cumulative opportunities: :math:`A_i = \\sum_j w_j [t_{ij} \\le T]`;
+- gravity: :math:`A_i = \\sum_j w_j e^{-\\beta t_{ij}}`, t in minutes;
+- two-step floating catchment (2SFCA, Luo and Wang 2003): for each
+  supply site :math:`R_j = S_j / \\sum_{i: t_{ij} \\le T} P_i`, then
+  :math:`A_i = \\sum_{j: t_{ij} \\le T} R_j`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from geosci.errors import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["isochrone", "scores", "surface", "travel_time_matrix", "write_surface", "zonal_stats", "xy_of"]
+
+
+def xy_of(frame: gpd.GeoDataFrame, crs: str) -> np.ndarray:
+    """Metric coordinates of a layer's features (representative points for lines and polygons)."""
+    pts = frame.to_crs(crs).geometry.representative_point()
+    return np.column_stack([pts.x.values, pts.y.values])
+
+
+def _names(frame: gpd.GeoDataFrame) -> list[str]:
+    for col in ("name_zh", "name", "id"):
+        if col in frame.columns:
+            return frame[col].astype(str).tolist()
+    return frame.index.astype(str).tolist()
+
+
+def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Minutes from every origin to every destination, as a long table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``origin``, ``destination``, ``minutes`` (``inf`` where
+        unreachable).
+    """
+    import pandas as pd
+
+    if origins.empty or destinations.empty:
+        raise DataError("origins and destinations need at least one feature each")
+    t = model.times(xy_of(origins, model.crs), xy_of(destinations, model.crs)) / 60.0
+    o, d = _names(origins), _names(destinations)
+    return pd.DataFrame({
+        "origin": np.repeat(o, len(d)), "destination": np.tile(d, len(o)), "minutes": np.round(t.ravel(), 2),
+    })  # fmt: skip
+
+
+def isochrone(model, origin: gpd.GeoDataFrame, minutes: float) -> gpd.GeoDataFrame:
+    """Return the area reachable within ``minutes`` from each origin feature (one polygon each, WGS84)."""
+    import geopandas as gpd
+
+    if minutes <= 0:
+        raise DataError(f"minutes should be positive, got {minutes}")
+    xy = xy_of(origin, model.crs)
+    geoms = [model.isochrone(p, minutes * 60.0) for p in xy]
+    out = gpd.GeoDataFrame({"origin": _names(origin), "minutes": minutes}, geometry=geoms, crs=model.crs)
+    out["area_km2"] = np.round(out.area / 1e6, 3)
+    return out.to_crs(4326)
+
+
+def scores(
+    times_min: np.ndarray,
+    *,
+    method: str,
+    threshold: float | None = None,
+    beta: float | None = None,
+    supply: np.ndarray | None = None,
+    demand: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return the accessibility score of each origin (rows of ``times_min``).
+
+    Parameters
+    ----------
+    times_min : ndarray
+        ``(n_origins, n_destinations)`` travel times in minutes.
+    method : {"cumulative", "gravity", "2sfca"}
+    threshold : float
+        Catchment in minutes (cumulative, 2SFCA).
+    beta : float
+        Decay per minute (gravity).
+    supply : ndarray, optional
+        Weight or capacity of each destination (default 1).
+    demand : ndarray, optional
+        Population of each origin (2SFCA; default 1).
+
+    Examples
+    --------
+    >>> t = np.array([[5.0, 20.0], [15.0, 8.0]])
+    >>> scores(t, method="cumulative", threshold=10).tolist()
+    [1.0, 1.0]
+    >>> s = scores(t, method="2sfca", threshold=16, supply=np.array([10.0, 4.0]), demand=np.array([100.0, 50.0]))
+    >>> s.round(4).tolist()
+    [0.0667, 0.1467]
+    """
+    t = np.asarray(times_min, dtype=float)
+    s = np.ones(t.shape[1]) if supply is None else np.asarray(supply, dtype=float)
+    if method == "cumulative":
+        if threshold is None:
+            raise DataError("the cumulative score needs --threshold minutes")
+        return ((t <= threshold) * s[None, :]).sum(axis=1)
+    if method == "gravity":
+        if beta is None:
+            raise DataError("the gravity score needs --beta (decay per minute)")
+        return (np.exp(-beta * np.where(np.isfinite(t), t, np.inf)) * s[None, :]).sum(axis=1)
+    if method == "2sfca":
+        if threshold is None:
+            raise DataError("the 2SFCA score needs --threshold minutes")
+        p = np.ones(t.shape[0]) if demand is None else np.asarray(demand, dtype=float)
+        within = t <= threshold
+        load = (within * p[:, None]).sum(axis=0)
+        ratio = np.where(load > 0, s / np.where(load > 0, load, 1), 0.0)
+        return (within * ratio[None, :]).sum(axis=1)
+    raise DataError(f"method should be cumulative, gravity or 2sfca, got {method!r}")
+
+
+def surface(
+    model, origins: gpd.GeoDataFrame, *, cell_m: float, bounds: tuple | None = None, max_cells: int = 4_000_000
+) -> tuple[np.ndarray, Any, str]:
+    """Travel time (minutes) from the nearest origin to the centre of every cell of a metric grid.
+
+    Parameters
+    ----------
+    model
+        Travel model.
+    origins : GeoDataFrame
+        One or more origins; each cell gets the time from the closest.
+    cell_m : float
+        Cell size in metres.
+    bounds : tuple, optional
+        ``(minx, miny, maxx, maxy)`` in the model's metric CRS; by default
+        the origins' bounds grown by 5 km.
+
+    Returns
+    -------
+    (array, affine.Affine, str)
+        Minutes (float32, NaN where unreachable), the grid's transform, and
+        its CRS.
+    """
+    from rasterio.transform import from_origin
+
+    if cell_m <= 0:
+        raise DataError(f"cell size should be positive, got {cell_m}")
+    xy = xy_of(origins, model.crs)
+    if bounds is None:
+        bounds = (xy[:, 0].min() - 5000, xy[:, 1].min() - 5000, xy[:, 0].max() + 5000, xy[:, 1].max() + 5000)
+    minx, miny, maxx, maxy = bounds
+    width, height = int(np.ceil((maxx - minx) / cell_m)), int(np.ceil((maxy - miny) / cell_m))
+    if width * height > max_cells:
+        raise DataError(f"the grid would have {width * height:,} cells: use a larger --cell than {cell_m} m")
+    cx = minx + (np.arange(width) + 0.5) * cell_m
+    cy = maxy - (np.arange(height) + 0.5) * cell_m
+    gx, gy = np.meshgrid(cx, cy)
+    t = model.times(xy, np.column_stack([gx.ravel(), gy.ravel()])).min(axis=0) / 60.0
+    grid = np.where(np.isfinite(t), t, np.nan).reshape(height, width).astype("float32")
+    return grid, from_origin(minx, maxy, cell_m, cell_m), model.crs
+
+
+def write_surface(grid: np.ndarray, transform, crs: str, path, *, overwrite: bool = False):
+    """Write a surface as a single-band float32 GeoTIFF (NaN nodata), atomically."""
+    import rasterio
+
+    from geosci.io import atomic_path
+
+    with atomic_path(path, overwrite=overwrite, suffix=".tif") as tmp:
+        with rasterio.open(
+            tmp,
+            "w",
+            driver="GTiff",
+            width=grid.shape[1],
+            height=grid.shape[0],
+            count=1,
+            dtype="float32",
+            crs=crs,
+            transform=transform,
+            nodata=np.nan,
+            compress="deflate",
+        ) as dst:
+            dst.write(grid, 1)
+            dst.update_tags(units="minutes")
+    return path
+
+
+def zonal_stats(
+    grid: np.ndarray, transform, crs: str, zones: gpd.GeoDataFrame, *, zone_field: str = "name_zh"
+) -> pd.DataFrame:
+    """Return mean, median, min and max minutes, and the reachable share of cells, in each zone."""
+    import pandas as pd
+    from rasterio.features import geometry_mask
+
+    rows = []
+    for name, geom in zip(zones[zone_field], zones.to_crs(crs).geometry, strict=True):
+        inside = ~geometry_mask([geom], out_shape=grid.shape, transform=transform)
+        vals = grid[inside]
+        ok = vals[np.isfinite(vals)]
+        rows.append({
+            "zone": name, "cells": int(inside.sum()),
+            "reachable_share": round(float(len(ok) / max(len(vals), 1)), 4),
+            "mean_min": round(float(ok.mean()), 2) if len(ok) else None,
+            "median_min": round(float(np.median(ok)), 2) if len(ok) else None,
+            "min_min": round(float(ok.min()), 2) if len(ok) else None,
+            "max_min": round(float(ok.max()), 2) if len(ok) else None,
+        })  # fmt: skip
+    return pd.DataFrame(rows)

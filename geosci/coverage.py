@@ -1,0 +1,306 @@
+"""Coverage: what lies within a catchment of stations (or of any point sources).
+
+Point coverage uses exact circles: a KD-tree finds each target's nearest
+source in a metric CRS, and a target is covered when that distance is at most
+the radius. No buffer polygon is involved; buffer polygons miscount points
+near a circle's edge. Area and population shares use the union of the
+catchment circles drawn with 256 segments per circle (area error below
+0.01 %), intersected with each zone. The uncovered remainder of each zone is
+returned as the gap geometry.
+
+With a street network (:class:`geosci.realnet.WalkNetwork`) the catchment is
+a walking distance along it instead of a straight-line radius.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from geosci.errors import DataError
+from geosci.params import AccessParams, scenario_statuses
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = [
+    "CoverageResult",
+    "catchment_geometry",
+    "coverage",
+    "nearest_distance",
+    "select_scenario",
+    "zonal_population",
+]
+
+_QUAD_SEGS = 64  # 256 segments per circle
+
+
+def select_scenario(sources: gpd.GeoDataFrame, scenario: str | None) -> gpd.GeoDataFrame:
+    """Keep the sources open in a scenario.
+
+    A station with ``line_statuses`` (``"existing;planned"``) is open when
+    any of its lines is in the scenario; otherwise its ``status`` decides.
+    Sources with neither field are all kept.
+    """
+    if scenario is None:
+        return sources
+    statuses = set(scenario_statuses(scenario))
+    if "line_statuses" in sources.columns:
+        keep = sources["line_statuses"].astype(str).map(lambda s: bool(statuses & set(s.split(";"))))
+    elif "status" in sources.columns:
+        keep = sources["status"].isin(statuses)
+    else:
+        return sources
+    return sources[keep.values]
+
+
+def nearest_distance(targets_xy: np.ndarray, sources_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Straight-line distance from each target to its nearest source, and that source's index.
+
+    Examples
+    --------
+    >>> d, i = nearest_distance(np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([[3.0, 4.0]]))
+    >>> d.tolist(), i.tolist()
+    ([5.0, 8.06225774829855], [0, 0])
+    """
+    from scipy.spatial import cKDTree
+
+    if len(sources_xy) == 0:
+        return np.full(len(targets_xy), np.inf), np.full(len(targets_xy), -1)
+    d, i = cKDTree(sources_xy).query(targets_xy, k=1)
+    return d, i
+
+
+def catchment_geometry(sources_xy: np.ndarray, radius: float):
+    """Union of the catchment circles (metric coordinates)."""
+    import shapely
+
+    if len(sources_xy) == 0:
+        return shapely.Polygon()
+    return shapely.union_all(shapely.buffer(shapely.points(sources_xy), radius, quad_segs=_QUAD_SEGS))
+
+
+def zonal_population(
+    zones: gpd.GeoSeries, population: str | gpd.GeoDataFrame, *, field: str | None = None
+) -> np.ndarray:
+    """Sum population inside each geometry of ``zones``.
+
+    Parameters
+    ----------
+    zones : GeoSeries
+        Polygons (any CRS).
+    population : str or GeoDataFrame
+        A raster path (cell values are counts; summed over the cells whose
+        centre falls inside the zone, with rasterio) or polygons with a count
+        ``field`` (shared out in proportion to the area of each polygon that
+        falls inside the zone).
+    field : str, optional
+        The count field of a polygon layer.
+    """
+    import geopandas as gpd
+    import shapely
+
+    if isinstance(population, gpd.GeoDataFrame):
+        if field is None or field not in population.columns:
+            raise DataError(f"the population layer needs a count field: pass --population-field (got {field!r})")
+        from geosci.crs import equal_area_crs
+
+        crs = equal_area_crs(tuple(population.to_crs(4326).total_bounds))
+        pop = population.to_crs(crs)
+        z = zones.to_crs(crs)
+        area = shapely.area(pop.geometry.values)
+        counts = pop[field].astype(float).values
+        out = []
+        for geom in z.values:
+            share = shapely.area(shapely.intersection(pop.geometry.values, geom)) / np.where(area > 0, area, 1)
+            out.append(float((share * counts).sum()))
+        return np.array(out)
+    import rasterio
+    from rasterio.features import geometry_mask
+
+    try:
+        src = rasterio.open(population)
+    except rasterio.errors.RasterioIOError as exc:
+        raise DataError(f"cannot read population raster {population}: {str(exc).splitlines()[0]}") from exc
+    with src:
+        data = src.read(1, masked=True).astype("float64").filled(0.0)
+        z = zones.to_crs(src.crs)
+        out = []
+        for geom in z.values:
+            if geom is None or geom.is_empty:
+                out.append(0.0)
+                continue
+            inside = ~geometry_mask([geom], out_shape=data.shape, transform=src.transform, all_touched=False)
+            out.append(float(data[inside].sum()))
+        return np.array(out)
+
+
+@dataclass
+class CoverageResult:
+    """Coverage tables, covered-feature lists and gap geometries for one or more scenarios."""
+
+    targets: pd.DataFrame  # one row per (scenario, target layer, zone): n, covered, share
+    areas: pd.DataFrame  # one row per (scenario, zone): area, covered area, share (+ population)
+    features: gpd.GeoDataFrame  # every target feature with its nearest source and distance, per scenario
+    gaps: gpd.GeoDataFrame  # uncovered part of each zone, per scenario (WGS84)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _zone_of(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, name_field: str) -> np.ndarray:
+    import geopandas as gpd
+
+    joined = gpd.sjoin(points[[points.geometry.name]], zones[[name_field, zones.geometry.name]],
+                       how="left", predicate="within")  # fmt: skip
+    joined = joined[~joined.index.duplicated(keep="first")]
+    return joined[name_field].fillna("(outside)").values
+
+
+def coverage(
+    sources: gpd.GeoDataFrame,
+    targets: dict[str, gpd.GeoDataFrame],
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    zone_field: str = "name_zh",
+    radius_m: float | None = None,
+    minutes: float | None = None,
+    scenarios: list[str] | tuple[str | None, ...] = (None,),
+    params: AccessParams | None = None,
+    population: str | gpd.GeoDataFrame | None = None,
+    population_field: str | None = None,
+    network=None,
+    crs: str | None = None,
+) -> CoverageResult:
+    """Compute coverage of target layers, zone areas and population by a catchment of ``sources``.
+
+    Parameters
+    ----------
+    sources : GeoDataFrame
+        Stations or any points whose catchment is measured.
+    targets : dict of GeoDataFrame
+        Layers to count (name → points; lines and polygons use their
+        representative point).
+    zones : GeoDataFrame, optional
+        Zones for the breakdown and the area shares (e.g. the districts).
+    zone_field : str
+        Zone name field.
+    radius_m, minutes : float
+        The catchment, as a straight-line radius in metres or as walking
+        minutes (converted with ``params``); give one.
+    scenarios : list of str
+        Scenarios for :func:`select_scenario`; ``None`` uses all sources.
+    params : AccessParams, optional
+    population : str or GeoDataFrame, optional
+        Population raster path or polygons, for population shares.
+    population_field : str, optional
+        Count field of population polygons.
+    network : WalkNetwork, optional
+        Street network: catchment measured as walking distance along it.
+    crs : str, optional
+        Metric CRS; by default the Gauss-Krüger zone of the sources.
+
+    Returns
+    -------
+    CoverageResult
+
+    Examples
+    --------
+    >>> from geosci.catalog import read_layer
+    >>> res = coverage(read_layer("rail_stations"), {"incubators": read_layer("incubator_clusters")},
+    ...                radius_m=800, scenarios=["existing", "+planned"])
+    >>> res.targets[["scenario", "n", "covered"]].values.tolist()
+    [['existing', 5, 0], ['+planned', 5, 1]]
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from geosci.crs import metric_crs
+
+    params = params or AccessParams()
+    radius = params.straight_radius(radius_m=radius_m, minutes=minutes) if network is None else (
+        float(radius_m) if radius_m is not None else float(minutes) * 60.0 * params.walk_mps
+    )  # fmt: skip
+    if sources.empty:
+        raise DataError("the source layer has no features")
+    crs = crs or (network.crs if network is not None else metric_crs(tuple(sources.to_crs(4326).total_bounds)))
+    zones_m = zones.to_crs(crs).reset_index(drop=True) if zones is not None else None
+    if zones_m is not None and zone_field not in zones_m.columns:
+        raise DataError(f"the zones layer has no field {zone_field!r}: pass --zone-field")
+
+    target_rows, area_rows, feature_frames, gap_frames = [], [], [], []
+    for scenario in scenarios:
+        label = scenario or "all"
+        src = select_scenario(sources, scenario).to_crs(crs)
+        src_xy = np.column_stack([src.geometry.x.values, src.geometry.y.values]) if len(src) else np.empty((0, 2))
+        src_names = src["name_zh"].astype(str).values if "name_zh" in src.columns else src.index.astype(str).values
+        for name, layer in targets.items():
+            if layer.empty:
+                raise DataError(f"target layer {name!r} has no features")
+            t = layer.to_crs(crs)
+            pts = t.geometry.representative_point()
+            xy = np.column_stack([pts.x.values, pts.y.values])
+            if network is None:
+                dist, idx = nearest_distance(xy, src_xy)
+            else:
+                dist, idx = network.nearest_source_distance(xy, src_xy)
+            covered = dist <= radius
+            zone = _zone_of(gpd.GeoDataFrame(geometry=pts, crs=crs), zones_m, zone_field) if zones_m is not None \
+                else np.full(len(t), "(all)")  # fmt: skip
+            frame = gpd.GeoDataFrame({
+                "scenario": label, "layer": name,
+                "id": t["id"].astype(str).values if "id" in t.columns else t.index.astype(str),
+                "name_zh": t["name_zh"].values if "name_zh" in t.columns else "",
+                "zone": zone, "nearest_source": np.where(idx >= 0, src_names[np.clip(idx, 0, None)], ""),
+                "distance_m": np.round(dist, 1), "covered": covered,
+            }, geometry=pts.values, crs=crs)  # fmt: skip
+            feature_frames.append(frame)
+            groups = [("(all)", frame)]
+            if zones_m is not None:
+                groups += list(frame.groupby("zone", sort=False))
+            for zname, grp in groups:
+                target_rows.append({
+                    "scenario": label, "layer": name, "zone": zname, "n": len(grp),
+                    "covered": int(grp["covered"].sum()), "share": round(float(grp["covered"].mean()), 4),
+                })  # fmt: skip
+        if zones_m is not None:
+            if network is None:
+                catch = catchment_geometry(src_xy, radius)
+            else:
+                catch = network.catchment_geometry(src_xy, radius)
+            inter = shapely.intersection(zones_m.geometry.values, catch)
+            gaps = shapely.difference(zones_m.geometry.values, catch)
+            zone_area = shapely.area(zones_m.geometry.values)
+            rows = pd.DataFrame({
+                "scenario": label, "zone": zones_m[zone_field].values,
+                "area_km2": np.round(zone_area / 1e6, 3), "covered_km2": np.round(shapely.area(inter) / 1e6, 3),
+                "area_share": np.round(shapely.area(inter) / zone_area, 4),
+            })  # fmt: skip
+            if population is not None:
+                total = zonal_population(zones_m.geometry, population, field=population_field)
+                cov = zonal_population(gpd.GeoSeries(inter, crs=crs), population, field=population_field)
+                rows["population"] = np.round(total, 1)
+                rows["population_covered"] = np.round(cov, 1)
+                rows["population_share"] = np.round(np.where(total > 0, cov / np.where(total > 0, total, 1), 0), 4)
+            area_rows.append(rows)
+            gap_frames.append(gpd.GeoDataFrame({"scenario": label, "zone": zones_m[zone_field].values,
+                                                "gap_km2": np.round(shapely.area(gaps) / 1e6, 3)},
+                                               geometry=gaps, crs=crs))  # fmt: skip
+    features = pd.concat(feature_frames, ignore_index=True)
+    gaps = pd.concat(gap_frames, ignore_index=True) if gap_frames else gpd.GeoDataFrame(geometry=[], crs=crs)
+    summary = {
+        "catchment": {"radius_m": radius_m, "minutes": minutes, "straight_line_radius_m": round(radius, 1)
+                      if network is None else None, "network_distance_m": round(radius, 1) if network else None},
+        "method": "walking distance on the street network" if network is not None
+        else "exact circles (KD-tree nearest source) in a metric CRS",
+        "metric_crs": crs, "scenarios": [s or "all" for s in scenarios], "parameters": params.describe(),
+    }  # fmt: skip
+    return CoverageResult(
+        targets=pd.DataFrame(target_rows),
+        areas=pd.concat(area_rows, ignore_index=True) if area_rows else pd.DataFrame(),
+        features=gpd.GeoDataFrame(features, geometry="geometry", crs=crs).to_crs(4326),
+        gaps=gaps.to_crs(4326),
+        summary=summary,
+    )
