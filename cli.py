@@ -319,5 +319,394 @@ def map_cmd(recipe, out, tiles, tiles_key, lang, png, width, height, add, overwr
         click.echo(f"wrote {png} ({width}x{height})", err=True)
 
 
+# ----------------------------------------------------------------------------- analyses
+def _model_options(f):
+    """Options shared by coverage and access: the travel model and its parameters."""
+    opts = [
+        click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
+                     help="Override a model parameter (repeatable), e.g. walk_speed_kmh=4.5."),
+        click.option("--params", "params_file", type=click.Path(exists=True, dir_okay=False),
+                     help="JSON file of parameter overrides."),
+        click.option("--network", type=click.Path(exists=True, dir_okay=False),
+                     help="OSM .osm.pbf extract: walk on its streets instead of straight lines x circuity."),
+        click.option("--gtfs", type=click.Path(exists=True),
+                     help="GTFS feed for transit (instead of the sketch rail)."),
+        click.option("--gtfs-date",
+                     help="Service day of the GTFS feed, YYYYMMDD (default: first day of its first week)."),
+    ]  # fmt: skip
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _params(param, params_file):
+    from geosci.params import AccessParams
+
+    return AccessParams().with_overrides(param, params_file)
+
+
+def _select(frame, select: tuple[str, ...], what: str):
+    for cond in select:
+        field, sep, value = cond.partition("=")
+        if not sep or field not in frame.columns:
+            raise GeosciError(f"--select should be FIELD=VALUE with a field of {what}, got {cond!r}")
+        frame = frame[frame[field].astype(str) == value]
+    if frame.empty:
+        raise GeosciError(f"no feature of {what} matches {' and '.join(select)}")
+    return frame
+
+
+def _transit_model(*, scenario, stations, lines, network, gtfs, gtfs_date, params):
+    from geosci.catalog import read_layer
+
+    if network:
+        from geosci.realnet import NetworkModel, WalkNetwork
+
+        return NetworkModel.build(WalkNetwork.from_osm(network), params=params, gtfs=gtfs, gtfs_date=gtfs_date)
+    if gtfs:
+        from geosci.gtfs import build_gtfs
+
+        return build_gtfs(gtfs, params=params, date=gtfs_date)
+    from geosci.sketch import build_sketch
+
+    return build_sketch(read_layer(stations), read_layer(lines), params=params, scenario=scenario)
+
+
+def _write_or_echo(text: str, out: str | None, overwrite: bool) -> None:
+    from geosci.io import write_bytes
+
+    if out:
+        write_bytes(text.encode("utf-8"), out, overwrite=overwrite)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _table_text(rows: list[dict], fmt: str, columns: list[str] | None = None) -> str:
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        if rows:
+            _emit_rows(rows, fmt, columns or list(rows[0]))
+    return buf.getvalue()
+
+
+def _summary_text(summary: dict) -> str:
+    lines = []
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            inner = ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+            lines.append(f"{key}: {inner}")
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def _side_by_side(targets, value: str = "covered"):
+    """Pivot coverage rows so that scenarios stand side by side."""
+    rows = []
+    for (layer, zone), grp in targets.groupby(["layer", "zone"], sort=False):
+        row = {"layer": layer, "zone": zone, "n": int(grp["n"].iloc[0])}
+        for r in grp.itertuples():
+            row[r.scenario] = f"{r.covered} ({r.share:.0%})"
+        rows.append(row)
+    return rows
+
+
+@main.command("coverage")
+@click.option(
+    "--from",
+    "sources",
+    default="rail_stations",
+    show_default=True,
+    help="Points whose catchment is measured (catalog name or file).",
+)
+@click.option("--lines", default="rail_lines", show_default=True, help="Lines layer, for station statuses.")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    help="Layers to count (repeatable). Default: incubator_clusters, research_centres, "
+    "district_incubators, innovation_points, universities.",
+)
+@click.option("--zones", default="districts", show_default=True, help="Zones for the breakdown and area shares.")
+@click.option("--zone-field", default="name_zh", show_default=True)
+@click.option("--radius", type=click.FloatRange(min=0, min_open=True), help="Catchment radius, metres (as drawn).")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), help="Catchment in minutes of walking.")
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    help="existing, +under_construction, +planned (repeatable; default all three for stations).",
+)
+@click.option("--population", help="Population raster (GeoTIFF) or polygon layer, for population shares.")
+@click.option("--population-field", help="Count field of a population polygon layer.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "md", "geojson"]),
+    default="text",
+    show_default=True,
+    help="csv/md: the side-by-side table; geojson: every target with its status.",
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the result here instead of stdout.")
+@click.option("--gaps", type=click.Path(dir_okay=False), help="Write the uncovered part of each zone (GeoJSON/GPKG).")
+@click.option("--map", "map_out", type=click.Path(dir_okay=False), help="Write a coverage map (offline HTML).")
+@_model_options
+@overwrite_option
+def coverage_cmd(sources, lines, targets, zones, zone_field, radius, minutes, scenarios, population,
+                 population_field, fmt, out, gaps, map_out, param, params_file, network, gtfs, gtfs_date,
+                 overwrite):  # fmt: skip
+    """Share of incubators, research sites, area and population within a catchment of stations.
+
+    Straight-line catchments are exact circles (KD-tree nearest station in a
+    metric CRS); with --network the catchment is a walking distance on the
+    OSM streets. Scenarios add the under-construction and planned lines 27,
+    15, 7, 17, 5 and 19 to the existing network.
+    """
+    import pandas as pd
+
+    from geosci.catalog import read_layer
+    from geosci.coverage import CoverageResult, coverage
+    from geosci.io import write_layer
+
+    if (radius is None) == (minutes is None):
+        raise GeosciError("give the catchment as --radius METRES or --minutes MINUTES (one of them)")
+    if gtfs and not network:
+        raise GeosciError("--gtfs is used by 'geosci access'; coverage measures walking, with --network for streets")
+    params = _params(param, params_file)
+    src = read_layer(sources)
+    has_status = "line_statuses" in src.columns or "status" in src.columns
+    scenarios = list(scenarios) or (["existing", "+under_construction", "+planned"] if has_status else [None])
+    default_targets = ["incubator_clusters", "research_centres", "district_incubators", "innovation_points",
+                       "universities"]  # fmt: skip
+    target_frames = {t: read_layer(t) for t in (targets or default_targets)}
+    zone_frame = read_layer(zones) if zones else None
+    net = None
+    if network:
+        from geosci.realnet import WalkNetwork
+
+        net = WalkNetwork.from_osm(network)
+    parts = []
+    with click.progressbar(scenarios, label="coverage", file=sys.stderr, show_pos=True) as bar:
+        for sc in bar:
+            parts.append(coverage(src, target_frames, zones=zone_frame, zone_field=zone_field, radius_m=radius,
+                                  minutes=minutes, scenarios=[sc], params=params, population=population,
+                                  population_field=population_field, network=net))  # fmt: skip
+    res = CoverageResult(
+        targets=pd.concat([p.targets for p in parts], ignore_index=True),
+        areas=pd.concat([p.areas for p in parts], ignore_index=True),
+        features=pd.concat([p.features for p in parts], ignore_index=True),
+        gaps=pd.concat([p.gaps for p in parts], ignore_index=True),
+        summary={**parts[0].summary, "scenarios": [s or "all" for s in scenarios],
+                 "sources": {"stations": sources, "lines": lines if has_status else None,
+                             "targets": ", ".join(target_frames), "zones": zones,
+                             "population": population, "network": network}},
+    )  # fmt: skip
+    side = _side_by_side(res.targets)
+    if fmt == "json":
+        text = json.dumps({"summary": res.summary, "coverage": res.targets.to_dict("records"),
+                           "areas": res.areas.to_dict("records"),
+                           "features": res.features.drop(columns="geometry").to_dict("records")},
+                          ensure_ascii=False, indent=1, default=str) + "\n"  # fmt: skip
+    elif fmt == "geojson":
+        text = res.features.to_json(ensure_ascii=False, drop_id=True) + "\n"
+    elif fmt in ("csv", "md"):
+        text = _table_text(side, fmt)
+        if fmt == "md" and not res.areas.empty:
+            text += "\n" + _table_text(res.areas.to_dict("records"), "md")
+    else:
+        text = _summary_text(res.summary) + "\n" + _table_text(side, "text")
+        if not res.areas.empty:
+            text += "\n" + _table_text(res.areas.to_dict("records"), "text")
+    _write_or_echo(text, out, overwrite)
+    if gaps:
+        write_layer(res.gaps, gaps, overwrite=overwrite)
+        click.echo(f"wrote {gaps} ({len(res.gaps)} gap geometries)", err=True)
+    if map_out:
+        from geosci.io import write_bytes
+        from geosci.mapping import build_map
+        from geosci.offline import map_to_html
+        from geosci.recipes import coverage_recipe
+
+        last = res.summary["scenarios"][-1]
+        recipe, frames = coverage_recipe(res, src, last)
+        write_bytes(map_to_html(build_map(recipe, frames=frames)).encode("utf-8"), map_out, overwrite=overwrite)
+        click.echo(f"wrote {map_out} (scenario {last})", err=True)
+
+
+@main.group()
+def access() -> None:
+    """Travel times, isochrones, accessibility scores and travel-time surfaces.
+
+    Walk + rail times come from the sketch model of the curated lines
+    (default), a GTFS feed (--gtfs) or OSM streets (--network, with --gtfs
+    for transit). Every parameter is shown in the run summary.
+    """
+
+
+def _access_options(f):
+    opts = [
+        click.option("--scenario", default="existing", show_default=True,
+                     help="Sketch model lines: existing, +under_construction or +planned."),
+        click.option("--stations", default="rail_stations", show_default=True, help="Stations for the sketch model."),
+        click.option("--lines", default="rail_lines", show_default=True, help="Lines for the sketch model."),
+    ]  # fmt: skip
+    for opt in reversed(opts):
+        f = opt(f)
+    return _model_options(f)
+
+
+def _announce(model) -> dict:
+    summary = model.describe()
+    click.echo(_summary_text(summary), err=True, nl=False)
+    return summary
+
+
+@access.command("matrix")
+@click.option("--from", "origins", required=True, help="Origin layer (catalog name or file).")
+@click.option("--to", "destinations", required=True, help="Destination layer.")
+@click.option("--select", multiple=True, metavar="FIELD=VALUE", help="Keep only matching origins.")
+@format_option(("text", "json", "csv", "md"))
+@click.option("--out", type=click.Path(dir_okay=False))
+@_access_options
+@overwrite_option
+def access_matrix(origins, destinations, select, fmt, out, scenario, stations, lines, param, params_file, network,
+                  gtfs, gtfs_date, overwrite):  # fmt: skip
+    """Travel-time matrix (minutes) between two layers, e.g. incubators to the three centres."""
+    from geosci.access import travel_time_matrix
+    from geosci.catalog import read_layer
+
+    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
+                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
+    summary = _announce(model)
+    table = travel_time_matrix(model, _select(read_layer(origins), select, origins), read_layer(destinations))
+    if fmt == "json":
+        text = json.dumps({"summary": summary, "matrix": table.to_dict("records")}, ensure_ascii=False, indent=1,
+                          default=str) + "\n"  # fmt: skip
+    elif fmt == "text":
+        wide = table.pivot(index="origin", columns="destination", values="minutes").reset_index()
+        text = _table_text(wide.to_dict("records"), "text")
+    else:
+        text = _table_text(table.to_dict("records"), fmt)
+    _write_or_echo(text, out, overwrite)
+
+
+@access.command("isochrone")
+@click.option("--from", "origin", required=True, help="Origin layer (catalog name or file).")
+@click.option("--select", multiple=True, metavar="FIELD=VALUE", help="Which origin features, e.g. id=lm-hall.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), required=True, help="Travel-time budget.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), required=True, help="Output polygon file (.geojson, .gpkg ...)."
+)
+@click.option("--map", "map_out", type=click.Path(dir_okay=False), help="Also write an offline HTML map.")
+@_access_options
+@overwrite_option
+def access_isochrone(origin, select, minutes, out, map_out, scenario, stations, lines, param, params_file, network,
+                     gtfs, gtfs_date, overwrite):  # fmt: skip
+    """Area reachable within MINUTES from a place, e.g. the 30-minute circle from 科学会堂."""
+    from geosci.access import isochrone
+    from geosci.catalog import read_layer
+    from geosci.io import write_layer
+
+    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
+                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
+    _announce(model)
+    origins = _select(read_layer(origin), select, origin)
+    iso = isochrone(model, origins, minutes)
+    write_layer(iso, out, overwrite=overwrite)
+    for r in iso.itertuples():
+        click.echo(f"{r.origin}: {minutes:g} min -> {r.area_km2} km2", err=True)
+    if map_out:
+        from geosci.io import write_bytes
+        from geosci.mapping import build_map
+        from geosci.offline import map_to_html
+        from geosci.recipes import isochrone_recipe
+
+        recipe, frames = isochrone_recipe(iso, origins, minutes)
+        write_bytes(map_to_html(build_map(recipe, frames=frames)).encode("utf-8"), map_out, overwrite=overwrite)
+        click.echo(f"wrote {map_out}", err=True)
+
+
+@access.command("score")
+@click.option("--from", "origins", required=True, help="Origins (people or places) scored.")
+@click.option("--to", "destinations", required=True, help="Opportunities or supply sites.")
+@click.option("--method", type=click.Choice(["cumulative", "gravity", "2sfca"]), required=True)
+@click.option("--threshold", type=float, help="Catchment minutes (cumulative, 2sfca).")
+@click.option("--beta", type=float, help="Decay per minute (gravity).")
+@click.option("--supply-field", help="Destination field with capacity or weight (default 1 each).")
+@click.option("--demand-field", help="Origin field with population (2sfca; default 1 each).")
+@format_option(("text", "json", "csv", "md"))
+@click.option("--out", type=click.Path(dir_okay=False))
+@_access_options
+@overwrite_option
+def access_score(origins, destinations, method, threshold, beta, supply_field, demand_field, fmt, out, scenario,
+                 stations, lines, param, params_file, network, gtfs, gtfs_date, overwrite):  # fmt: skip
+    """Cumulative-opportunity, gravity or two-step floating catchment (2SFCA) score of each origin."""
+    import numpy as np
+
+    from geosci.access import _names, scores, xy_of
+    from geosci.catalog import read_layer
+
+    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
+                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
+    summary = _announce(model)
+    o, d = read_layer(origins), read_layer(destinations)
+
+    def field(frame, name, what):
+        if name is None:
+            return None
+        if name not in frame.columns:
+            raise GeosciError(f"{what} has no field {name!r}")
+        return frame[name].astype(float).values
+
+    t = model.times(xy_of(o, model.crs), xy_of(d, model.crs)) / 60.0
+    s = scores(t, method=method, threshold=threshold, beta=beta, supply=field(d, supply_field, destinations),
+               demand=field(o, demand_field, origins))  # fmt: skip
+    rows = [{"origin": n, "score": round(float(v), 6), "nearest_min": round(float(m), 2)}
+            for n, v, m in zip(_names(o), s, np.min(t, axis=1), strict=True)]  # fmt: skip
+    summary["score"] = {"method": method, "threshold_min": threshold, "beta": beta}
+    if fmt == "json":
+        text = json.dumps({"summary": summary, "scores": rows}, ensure_ascii=False, indent=1, default=str) + "\n"
+    else:
+        text = _table_text(rows, fmt)
+    _write_or_echo(text, out, overwrite)
+
+
+@access.command("surface")
+@click.option("--from", "origin", required=True, help="Origin layer; each cell gets the time from the nearest.")
+@click.option("--select", multiple=True, metavar="FIELD=VALUE", help="Which origin features.")
+@click.option("--cell", type=click.FloatRange(min=10), default=250, show_default=True, help="Cell size, metres.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="GeoTIFF to write (minutes, float32).")
+@click.option("--extent", default="districts", show_default=True, help="Layer whose bounds the grid covers.")
+@click.option("--zones", help="Layer for zonal statistics of the surface (e.g. districts).")
+@click.option("--zone-field", default="name_zh", show_default=True)
+@format_option(("text", "json", "csv", "md"))
+@_access_options
+@overwrite_option
+def access_surface(origin, select, cell, out, extent, zones, zone_field, fmt, scenario, stations, lines, param,
+                   params_file, network, gtfs, gtfs_date, overwrite):  # fmt: skip
+    """Travel-time surface written as a GeoTIFF on a metric grid, with optional zonal statistics."""
+    from geosci.access import surface, write_surface, zonal_stats
+    from geosci.catalog import read_layer
+
+    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
+                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
+    summary = _announce(model)
+    bounds = tuple(read_layer(extent).to_crs(model.crs).total_bounds)
+    grid, transform, crs = surface(model, _select(read_layer(origin), select, origin), cell_m=cell, bounds=bounds)
+    write_surface(grid, transform, crs, out, overwrite=overwrite)
+    click.echo(f"wrote {out} ({grid.shape[1]}x{grid.shape[0]} cells of {cell:g} m, {crs})", err=True)
+    if zones:
+        stats = zonal_stats(grid, transform, crs, read_layer(zones), zone_field=zone_field)
+        if fmt == "json":
+            click.echo(json.dumps({"summary": summary, "zones": stats.to_dict("records")}, ensure_ascii=False,
+                                  indent=1, default=str))  # fmt: skip
+        else:
+            click.echo(_table_text(stats.to_dict("records"), fmt), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

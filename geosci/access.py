@@ -1,4 +1,4 @@
-"""Accessibility: travel-time matrices, isochrones, opportunity scores and travel-time surfaces.
+r"""Accessibility: travel-time matrices, isochrones, opportunity scores and travel-time surfaces.
 
 All functions take a travel model with ``times(origins_xy, dests_xy)`` in
 seconds and a metric ``crs``. Models are the sketch model
@@ -8,11 +8,11 @@ seconds and a metric ``crs``. Models are the sketch model
 
 Scores (:func:`scores`):
 
-- cumulative opportunities: :math:`A_i = \\sum_j w_j [t_{ij} \\le T]`;
-- gravity: :math:`A_i = \\sum_j w_j e^{-\\beta t_{ij}}`, t in minutes;
+- cumulative opportunities: :math:`A_i = \sum_j w_j [t_{ij} \le T]`;
+- gravity: :math:`A_i = \sum_j w_j e^{-\beta t_{ij}}`, t in minutes;
 - two-step floating catchment (2SFCA, Luo and Wang 2003): for each
-  supply site :math:`R_j = S_j / \\sum_{i: t_{ij} \\le T} P_i`, then
-  :math:`A_i = \\sum_{j: t_{ij} \\le T} R_j`.
+  supply site :math:`R_j = S_j / \sum_{i: t_{ij} \le T} P_i`, then
+  :math:`A_i = \sum_{j: t_{ij} \le T} R_j`.
 """
 
 from __future__ import annotations

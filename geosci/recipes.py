@@ -28,7 +28,7 @@ from typing import Any
 
 from geosci.errors import DataError, LayerNotFoundError
 
-__all__ = ["list_recipes", "load_recipe", "recipe_for_files", "validate_recipe"]
+__all__ = ["coverage_recipe", "isochrone_recipe", "list_recipes", "load_recipe", "recipe_for_files", "validate_recipe"]
 
 _STYLE_KEYS = {
     "color", "weight", "opacity", "fillColor", "fillOpacity", "dashArray", "radius", "lineCap", "lineJoin",
@@ -122,3 +122,64 @@ def recipe_for_files(paths: list[str], *, base: dict[str, Any] | None = None) ->
     if "view" not in recipe:
         recipe["view"] = {"fit_layer": str(paths[0])} if paths else {}
     return recipe
+
+
+def coverage_recipe(result, sources, scenario: str):
+    """Return ``(recipe, frames)`` for a coverage result map of one scenario.
+
+    The map shows the zones and their uncovered gaps, the stations open in
+    the scenario, and every target feature coloured by whether it is covered.
+    """
+    from geosci.coverage import select_scenario
+
+    feats = result.features[result.features["scenario"] == scenario].copy()
+    feats["covered"] = feats["covered"].map({True: "yes", False: "no"})
+    feats["source"] = "geosci coverage"
+    gaps = result.gaps[result.gaps["scenario"] == scenario].copy()
+    gaps["name_zh"] = gaps["zone"].astype(str) + " 未覆盖"
+    gaps["name_en"] = "uncovered"
+    stations = select_scenario(sources, None if scenario == "all" else scenario)
+    radius = result.summary["catchment"].get("straight_line_radius_m") or result.summary["catchment"].get(
+        "network_distance_m"
+    )
+    recipe = {
+        "name": "coverage",
+        "title_zh": f"覆盖分析 · {scenario} · {radius:g} m",
+        "title_en": f"Coverage: scenario {scenario}, catchment {radius:g} m",
+        "view": {"fit_layer": "gaps"},
+        "layers": [
+            {"layer": "gaps", "style": {"color": "#9d0208", "weight": 1, "fillColor": "#e85d04", "fillOpacity": 0.25},
+             "legend_zh": "未覆盖区域", "legend_en": "Not covered"},
+            {"layer": "stations", "style": {"radius": 4, "color": "#1d4e89", "weight": 2, "fillColor": "#ffffff",
+                                            "fillOpacity": 1}, "legend_zh": "站点", "legend_en": "Stations"},
+            {"layer": "targets", "style_by": "covered", "styles": {
+                "yes": {"radius": 6, "color": "#1b4332", "weight": 1, "fillColor": "#40916c", "fillOpacity": 0.9},
+                "no": {"radius": 6, "color": "#6a040f", "weight": 1, "fillColor": "#e5383b", "fillOpacity": 0.9}},
+             "legend_zh": "目标", "legend_en": "Targets"},
+        ],
+    }  # fmt: skip
+    return recipe, {"gaps": gaps, "stations": stations, "targets": feats}
+
+
+def isochrone_recipe(iso, origins, minutes: float):
+    """Return ``(recipe, frames)`` for an isochrone map."""
+    iso = iso.copy()
+    iso["name_zh"] = iso["origin"].astype(str) + f" {minutes:g} 分钟"
+    iso["name_en"] = iso["origin"].astype(str) + f" {minutes:g} min"
+    iso["source"] = "geosci access isochrone"
+    recipe = {
+        "name": "isochrone",
+        "title_zh": f"{minutes:g} 分钟可达范围",
+        "title_en": f"Reachable within {minutes:g} minutes",
+        "view": {"fit_layer": "isochrone"},
+        "layers": [
+            {"layer": "districts", "style": {"color": "#9c9385", "weight": 1, "fillColor": "#f3eee3",
+                                             "fillOpacity": 0.35}, "legend_zh": "五个片区", "legend_en": "Districts"},
+            {"layer": "isochrone", "style": {"color": "#1d4e89", "weight": 2, "fillColor": "#4ea8de",
+                                             "fillOpacity": 0.35}, "legend_zh": "可达范围", "legend_en": "Reachable"},
+            {"layer": "origin", "style": {"radius": 8, "color": "#9d0208", "weight": 2, "fillColor": "#e63946",
+                                          "fillOpacity": 0.9}, "label": True,
+             "legend_zh": "起点", "legend_en": "Origin"},
+        ],
+    }  # fmt: skip
+    return recipe, {"isochrone": iso, "origin": origins}

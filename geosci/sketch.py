@@ -20,98 +20,20 @@ the model. Lines are chosen by ``status`` for a scenario (existing,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from geosci.errors import DataError
-from geosci.graph import Graph, from_edges, shortest_from
 from geosci.params import AccessParams, scenario_statuses
+from geosci.transit import TransitModel, station_times, transit_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["SketchModel", "build_sketch", "line_sequences"]
+__all__ = ["build_sketch", "line_sequences"]
 
 STATION_SNAP_M = 200.0  # a station without a `lines` field belongs to lines passing within this distance
-
-
-@dataclass
-class SketchModel:
-    """A built sketch network and what is needed to query it."""
-
-    graph: Graph
-    params: AccessParams
-    scenario: str
-    stations: gpd.GeoDataFrame  # the stations served in the scenario, metric CRS, in node order
-    station_xy: np.ndarray  # (s, 2) metric
-    entry: np.ndarray  # entry node of each station
-    exit: np.ndarray  # exit node of each station
-    station_times: np.ndarray  # (s, s) seconds from entering station i to leaving at station j
-    lines: list[str]
-
-    @property
-    def crs(self) -> str:
-        """The metric CRS of all coordinates."""
-        return self.graph.crs
-
-    def describe(self) -> dict:
-        """Describe the model for run summaries."""
-        return {"model": "sketch (walk straight-line x circuity + rail station sequences)",
-                "scenario": self.scenario, "lines": self.lines, "stations": len(self.stations),
-                "parameters": self.params.describe()}  # fmt: skip
-
-    def isochrone(self, origin_xy, seconds: float):
-        """Return the area reachable within ``seconds`` from ``origin_xy`` (metric polygon), exact for the model.
-
-        It is the walking circle of the origin together with, for every station
-        left after ``t`` seconds, an egress circle of the time remaining (at most
-        ``max_access_m``).
-        """
-        import shapely
-
-        o = np.asarray(origin_xy, dtype=float).reshape(1, 2)
-        p = self.params
-        per_m = p.circuity / p.walk_mps  # seconds per straight-line metre
-        discs = [shapely.Point(o[0]).buffer(seconds / per_m, quad_segs=64)]
-        t = self.to_stations(o)[0]
-        ok = t < seconds
-        radii = np.minimum((seconds - t[ok]) / per_m, p.max_access_m)
-        discs += list(shapely.buffer(shapely.points(self.station_xy[ok]), radii, quad_segs=64))
-        return shapely.union_all(discs)
-
-    def walk_seconds(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
-        """Return walking times (s) between every point of ``a_xy`` and every point of ``b_xy``."""
-        d = np.hypot(a_xy[:, None, 0] - b_xy[None, :, 0], a_xy[:, None, 1] - b_xy[None, :, 1])
-        return self.params.walk_seconds(d)
-
-    def _access(self, xy: np.ndarray) -> np.ndarray:
-        d = np.hypot(xy[:, None, 0] - self.station_xy[None, :, 0], xy[:, None, 1] - self.station_xy[None, :, 1])
-        return np.where(d <= self.params.max_access_m, self.params.walk_seconds(d), np.inf)
-
-    def to_stations(self, origins_xy: np.ndarray) -> np.ndarray:
-        """Seconds from each origin to leaving the rail system at each station ``(n_o, s)``."""
-        access = self._access(origins_xy)
-        out = np.full((len(origins_xy), len(self.station_xy)), np.inf)
-        for k in range(len(self.station_xy)):
-            np.minimum(out, access[:, k : k + 1] + self.station_times[k][None, :], out=out)
-        return out
-
-    def times(self, origins_xy: np.ndarray, dests_xy: np.ndarray, *, chunk: int = 2048) -> np.ndarray:
-        """Door-to-door seconds ``(n_o, n_d)``: the faster of walking all the way and walk + rail + walk."""
-        origins_xy = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
-        dests_xy = np.asarray(dests_xy, dtype=float).reshape(-1, 2)
-        via = self.to_stations(origins_xy)  # (n_o, s)
-        out = np.empty((len(origins_xy), len(dests_xy)))
-        for i in range(0, len(dests_xy), chunk):
-            d = dests_xy[i : i + chunk]
-            best = self.walk_seconds(origins_xy, d)
-            egress = self._access(d)  # (n_d, s)
-            for k in range(len(self.station_xy)):
-                np.minimum(best, via[:, k : k + 1] + egress[None, :, k], out=best)
-            out[:, i : i + chunk] = best
-        return out
 
 
 def _membership(stations: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> dict[str, list[int]]:
@@ -149,7 +71,7 @@ def build_sketch(
     params: AccessParams | None = None,
     scenario: str = "existing",
     crs: str | None = None,
-) -> SketchModel:
+) -> TransitModel:
     """Build the sketch walk + rail network of a scenario.
 
     Parameters
@@ -166,7 +88,7 @@ def build_sketch(
 
     Returns
     -------
-    SketchModel
+    TransitModel
 
     Examples
     --------
@@ -193,31 +115,14 @@ def build_sketch(
         raise DataError("no station lies on a line of the scenario: check the stations' 'lines' field")
     remap = {p: i for i, p in enumerate(served)}
     st = st.iloc[served].reset_index(drop=True)
-    s = len(st)
     xy = np.column_stack([st.geometry.x.values, st.geometry.y.values])
-    entry, exit_, transfer = np.arange(s), np.arange(s, 2 * s), np.arange(2 * s, 3 * s)
-    n = 3 * s
-    u, v, w = [], [], []
-    wait = params.headway_s / 2.0
-    for seq in seqs.values():
+    segments = []
+    for lid, seq in seqs.items():
         seq = [remap[p] for p in seq]
-        plat = np.arange(n, n + len(seq))
-        n += len(seq)
-        for node, sta in zip(plat, seq, strict=True):
-            u += [entry[sta], node, node, transfer[sta]]
-            v += [node, exit_[sta], transfer[sta], node]
-            w += [wait, 0.0, 0.0, wait + params.transfer_penalty_s]
-        for a, b, pa, pb in zip(seq[:-1], seq[1:], plat[:-1], plat[1:], strict=True):
+        for a, b in zip(seq[:-1], seq[1:], strict=True):
             ride = params.dwell_s + float(np.hypot(*(xy[a] - xy[b]))) / params.rail_mps
-            u += [pa, pb]
-            v += [pb, pa]
-            w += [ride, ride]
-    u += list(entry)
-    v += list(exit_)
-    w += [0.0] * s  # entering and leaving the same station costs nothing
-    matrix = from_edges(n, u, v, w)
-    node_xy = np.full((n, 2), np.nan)
-    node_xy[: 3 * s] = np.vstack([xy, xy, xy])
-    graph = Graph(matrix, node_xy, crs, labels={"entry": entry, "exit": exit_, "transfer": transfer})
-    times = shortest_from(graph, entry)[:, exit_]
-    return SketchModel(graph, params, scenario, st, xy, entry, exit_, times, sorted(seqs))
+            segments += [(lid, a, b, ride), (lid, b, a, ride)]
+    graph, entry, exit_ = transit_graph(xy, segments, dict.fromkeys(seqs, params.headway_s), params, crs)
+    times = station_times(graph, entry, exit_)
+    return TransitModel(graph, params, scenario, st, xy, entry, exit_, times, sorted(seqs), kind="sketch",
+                        sources=("layers: stations and lines",))  # fmt: skip
