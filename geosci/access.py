@@ -154,7 +154,7 @@ def surface(
         Minutes (float32, NaN where unreachable), the grid's transform, and
         its CRS.
     """
-    from rasterio.transform import from_origin
+    from affine import Affine
 
     if cell_m <= 0:
         raise DataError(f"cell size should be positive, got {cell_m}")
@@ -170,7 +170,7 @@ def surface(
     gx, gy = np.meshgrid(cx, cy)
     t = model.times(xy, np.column_stack([gx.ravel(), gy.ravel()])).min(axis=0) / 60.0
     grid = np.where(np.isfinite(t), t, np.nan).reshape(height, width).astype("float32")
-    return grid, from_origin(minx, maxy, cell_m, cell_m), model.crs
+    return grid, Affine(cell_m, 0.0, minx, 0.0, -cell_m, maxy), model.crs
 
 
 def write_surface(grid: np.ndarray, transform, crs: str, path, *, overwrite: bool = False):

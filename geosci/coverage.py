@@ -4,8 +4,8 @@ Point coverage uses exact circles: a KD-tree finds each target's nearest
 source in a metric CRS, and a target is covered when that distance is at most
 the radius. No buffer polygon is involved; buffer polygons miscount points
 near a circle's edge. Area and population shares use the union of the
-catchment circles drawn with 256 segments per circle (area error below
-0.01 %), intersected with each zone. The uncovered remainder of each zone is
+catchment circles drawn with 256 segments per circle (area about 0.01 %
+below the true circle), intersected with each zone. The uncovered remainder of each zone is
 returned as the gap geometry.
 
 With a street network (:class:`geosci.realnet.WalkNetwork`) the catchment is

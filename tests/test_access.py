@@ -1,0 +1,117 @@
+"""Accessibility: matrices, scores, isochrones, GeoTIFF surfaces, zonal statistics, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import rasterio
+from click.testing import CliRunner
+
+from cli import main
+from geosci import access
+from geosci.catalog import read_layer
+from geosci.sketch import build_sketch
+
+
+@pytest.fixture(scope="module")
+def model():
+    return build_sketch(read_layer("rail_stations"), read_layer("rail_lines"), scenario="+planned")
+
+
+def test_matrix_matches_the_model(model):
+    inc, centres = read_layer("incubator_clusters"), read_layer("centres")
+    table = access.travel_time_matrix(model, inc, centres)
+    assert len(table) == len(inc) * len(centres)
+    raw = model.times(access.xy_of(inc, model.crs), access.xy_of(centres, model.crs)) / 60
+    np.testing.assert_allclose(table["minutes"].values, np.round(raw.ravel(), 2))
+    assert set(table["origin"]) == set(inc["name_zh"])
+
+
+def test_scores_by_hand():
+    t = np.array([[10.0, 40.0], [35.0, 5.0], [20.0, 25.0]])
+    assert access.scores(t, method="cumulative", threshold=30).tolist() == [1, 1, 2]
+    g = access.scores(t, method="gravity", beta=0.1, supply=np.array([2.0, 1.0]))
+    np.testing.assert_allclose(g, 2 * np.exp(-0.1 * t[:, 0]) + np.exp(-0.1 * t[:, 1]))
+    # 2SFCA: site 0 serves origins 0 and 2 (demand 100 + 300), site 1 serves origins 1 and 2 (200 + 300)
+    s = access.scores(t, method="2sfca", threshold=30, supply=np.array([8.0, 5.0]), demand=np.array([100, 200, 300]))
+    np.testing.assert_allclose(s, [8 / 400, 5 / 500, 8 / 400 + 5 / 500])
+
+
+def test_surface_geotiff_holds_the_model_times(model, tmp_path):
+    hall = read_layer("landmarks").iloc[[0]]
+    bounds = tuple(read_layer("core_area").to_crs(model.crs).total_bounds)
+    grid, transform, crs = access.surface(model, hall, cell_m=500, bounds=bounds)
+    path = access.write_surface(grid, transform, crs, tmp_path / "t.tif")
+    with rasterio.open(path) as src:
+        assert src.crs.to_epsg() == 4544 and src.res == (500.0, 500.0)
+        data = src.read(1)
+        row, col = 7, 4
+        x, y = src.xy(row, col)  # the cell centre
+    expected = model.times(access.xy_of(hall, model.crs), np.array([[x, y]]))[0, 0] / 60
+    assert data[row, col] == pytest.approx(expected, rel=1e-6)
+    stats = access.zonal_stats(grid, transform, crs, read_layer("districts"))
+    row = stats.set_index("zone").loc["沙坪坝区"]
+    assert row["cells"] > 0 and row["min_min"] <= row["median_min"] <= row["max_min"]
+
+
+def test_isochrone_frame(model):
+    iso = access.isochrone(model, read_layer("landmarks").iloc[[0]], 30)
+    assert (
+        iso.crs.to_epsg() == 4326 and iso["area_km2"].iloc[0] > np.pi * (30 * 60 * (4 / 3.6) / 1.35 / 1000) ** 2 * 0.99
+    )
+
+
+def test_cli_access_commands(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["access", "matrix", "--from", "incubator_clusters", "--to", "centres", "--scenario",
+                               "+planned", "--format", "json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["summary"]["scenario"] == "+planned" and len(data["matrix"]) == 15
+    assert "transfer_penalty_s" in res.stderr  # the run summary states every parameter
+    iso = tmp_path / "hall30.geojson"
+    res = runner.invoke(main, ["access", "isochrone", "--from", "landmarks", "--select", "id=lm-hall", "--minutes", "30",
+                               "--out", str(iso), "--map", str(tmp_path / "iso.html")])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["access", "score", "--from", "universities", "--to", "incubator_clusters", "--method",
+                               "cumulative", "--threshold", "45", "--format", "csv"])  # fmt: skip
+    assert res.exit_code == 0 and res.stdout.startswith("origin,score,nearest_min")
+    tif = tmp_path / "s.tif"
+    res = runner.invoke(main, ["access", "surface", "--from", "landmarks", "--select", "id=lm-hall", "--cell", "1000",
+                               "--out", str(tif), "--zones", "districts", "--format", "csv"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert tif.exists() and "zone,cells" in res.stdout
+    res = runner.invoke(main, ["access", "surface", "--from", "landmarks", "--cell", "1000", "--out", str(tif)])
+    assert res.exit_code == 2 and "exists: pass --overwrite" in res.stderr
+
+
+def test_cli_access_gtfs(shared_dir):
+    feed = str(shared_dir / "data" / "gtfs" / "nyc_subway_gtfs.zip")
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "landmarks", "--to", "landmarks", "--gtfs", feed,
+                                    "--format", "csv"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "GTFS" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["access", "isochrone", "--from", "landmarks", "--select", "id=nowhere", "--minutes", "30", "--out", "x.geojson"],
+         "Error: no feature of landmarks matches id=nowhere"),
+        (["access", "score", "--from", "universities", "--to", "landmarks", "--method", "gravity"],
+         "Error: the gravity score needs --beta"),
+        (["access", "matrix", "--from", "universities", "--to", "landmarks", "--network", "README.md"],
+         "Error: cannot read README.md as an OSM .pbf extract"),
+    ],
+)  # fmt: skip
+def test_cli_access_errors(args, message, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    shutil.copy(Path(__file__).parents[1] / "README.md", tmp_path / "README.md")
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().splitlines()[-1].startswith(message)
