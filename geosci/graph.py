@@ -124,7 +124,7 @@ def nearest_sources(graph: Graph | sp.csr_matrix, sources, *, limit: float = np.
     return shortest_from(graph, sources, limit=limit, min_only=True)
 
 
-def sources_within(graph: Graph | sp.csr_matrix, sources, radius: float, *, chunk: int = 256) -> np.ndarray:
+def sources_within(graph: Graph | sp.csr_matrix, sources, radius: float, *, chunk: int = 128) -> np.ndarray:
     """Count, for every node, the sources within ``radius`` of it.
 
     The graph must be symmetric (as a walking network is) for "within of a
