@@ -708,5 +708,88 @@ def access_surface(origin, select, cell, out, extent, zones, zone_field, fmt, sc
             click.echo(_table_text(stats.to_dict("records"), fmt), nl=False)
 
 
+@main.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--as", "kind", required=True, help="What the features are (e.g. metro_station, incubator).")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="Output layer (.geojson, .gpkg, .shp, .csv)."
+)
+@click.option("--crs", help="The data's CRS: wgs84, gcj02 (AMap), bd09 (Baidu), cgcs2000 or EPSG:XXXX.")
+@click.option("--encoding", help="Text encoding, if the detection (UTF-8, then GBK/GB18030) is wrong.")
+@click.option("--lon", help="Longitude column of a CSV/Excel table (default: detected).")
+@click.option("--lat", help="Latitude column of a CSV/Excel table (default: detected).")
+@click.option("--swap-xy", is_flag=True, help="Exchange x and y (latitude stored first).")
+@click.option("--geometry-type", help="Keep only this geometry type from a mixed file.")
+@click.option("--layer", "gpkg_layer", help="Layer of a GeoPackage.")
+@click.option("--id-field", help="Column holding unique ids (default: id if present, else new ids).")
+@click.option("--name-field", help="Column holding names (default: name/名称 if present).")
+@click.option("--renumber", is_flag=True, help="Replace the ids by new sequential ones.")
+@click.option(
+    "--status",
+    type=click.Choice(["existing", "under_construction", "planned"]),
+    default="existing",
+    show_default=True,
+    help="Status where the data has no status column.",
+)
+@click.option("--source", help="Where the data comes from (default: the file name).")
+@click.option("--accuracy", type=click.FloatRange(min=0), help="How far off positions may be, metres.")
+@click.option("--licence", default="given by the user", show_default=True, help="Licence or attribution.")
+@click.option("--title", help="Title for the metadata (default: the file name).")
+@click.option("--no-datum-check", is_flag=True, help="Skip the GCJ-02-declared-as-WGS84 check.")
+@format_option(("text", "json"))
+@overwrite_option
+def import_cmd(path, kind, out, crs, encoding, lon, lat, swap_xy, geometry_type, gpkg_layer, id_field, name_field,
+               renumber, status, source, accuracy, licence, title, no_datum_check, fmt, overwrite):  # fmt: skip
+    """Import a planner's file (AMap/Baidu exports, GBK shapefiles, Chinese CSVs ...) as a WGS84 layer.
+
+    Reads GeoJSON, GeoPackage, Shapefile, KML, CSV and Excel; converts GCJ-02
+    and BD-09 to WGS84; checks for swapped or mis-declared coordinates; repairs
+    and reports invalid geometries; keeps every attribute. Writes the layer and
+    a metadata file beside it (OUT.meta.json). The input is never modified.
+    """
+    from pathlib import Path
+
+    from geosci.catalog import file_sha256
+    from geosci.ingest import read_any, to_layer_form
+    from geosci.io import write_bytes, write_layer
+
+    frame, report = read_any(path, crs=crs, encoding=encoding, lon=lon, lat=lat, swap_xy=swap_xy,
+                             geometry_type=geometry_type, datum_check=not no_datum_check, layer=gpkg_layer)  # fmt: skip
+    src_text = source or f"imported from {Path(path).name}"
+    basis = f"imported from {Path(path).name} ({report.crs_in}; {report.datum_conversion})"
+    layer = to_layer_form(frame, kind=kind, source=src_text, id_field=id_field, name_field=name_field,
+                          status=status, accuracy_m=accuracy, renumber=renumber, basis=basis)  # fmt: skip
+    meta_path = Path(f"{out}.meta.json")
+    if meta_path.exists() and not overwrite:
+        raise OutputExistsError(f"{meta_path} exists: pass --overwrite to replace it")
+    write_layer(layer, out, overwrite=overwrite)
+    meta = {
+        "title": title or Path(path).stem, "kind": kind, "file": Path(out).name,
+        "geometry_type": str(layer.geom_type.iloc[0]), "feature_count": len(layer), "source": src_text,
+        "licence": licence, "accuracy_m": accuracy,
+        "accuracy_note": f"as given by the user ({accuracy} m)" if accuracy is not None else "not stated by the user",
+        "crs": "EPSG:4326", "input": {"path": str(path), "sha256": file_sha256(path)}, "import": report.as_dict(),
+        "sha256": file_sha256(out) if Path(out).is_file() else None,
+    }  # fmt: skip
+    write_bytes((json.dumps(meta, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8"), meta_path,
+                overwrite=overwrite)  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps(meta, ensure_ascii=False, indent=1, default=str))
+        return
+    click.echo(f"read {report.features_in} features from {path} ({report.format}"
+               f"{', ' + report.encoding if report.encoding else ''}); CRS {report.crs_in}", err=True)  # fmt: skip
+    if report.coordinate_columns:
+        click.echo(
+            f"coordinates from columns {report.coordinate_columns[0]} / {report.coordinate_columns[1]}", err=True
+        )
+    if report.datum_conversion != "none":
+        click.echo(f"converted {report.datum_conversion}", err=True)
+    for what, n in report.repairs.items():
+        click.echo(f"repaired: {n} {what}", err=True)
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(f"wrote {len(layer)} features to {out} and {meta_path.name}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -139,25 +139,26 @@ def read_layer(name_or_path: str | Path) -> gpd.GeoDataFrame:
     LayerNotFoundError
         When the name is unknown and no such file exists.
     DataError
-        When the file cannot be read as a vector layer.
+        When the file cannot be read, has no CRS, or fails the checks of
+        :func:`geosci.ingest.read_any` (files are read through it, so GCJ-02
+        data declared WGS84, swapped coordinates and the like are caught).
     """
     import geopandas as gpd
 
     name = str(name_or_path)
     if name in catalog()["layers"]:
-        path = get_path(name)
-    else:
-        path = Path(name_or_path)
-        if not path.exists():
-            get_entry(name)  # raises with suggestions
+        return gpd.read_file(get_path(name))
+    path = Path(name_or_path)
+    if not path.exists():
+        get_entry(name)  # raises with suggestions
+    from geosci.ingest import read_any
+
     try:
-        frame = gpd.read_file(path)
-    except Exception as exc:  # GDAL raises many types; report one line
-        raise DataError(f"cannot read {path} as a vector layer: {str(exc).splitlines()[0]}") from exc
-    if frame.crs is None:
-        raise DataError(f"{path} has no CRS: say which it is, for example with --crs wgs84")
-    if not frame.crs.equals("EPSG:4326"):
-        frame = frame.to_crs("EPSG:4326")
+        frame, _ = read_any(path)
+    except DataError as exc:
+        if "has no CRS" in str(exc) or "no longitude/latitude" in str(exc):
+            raise DataError(f"{exc}; or convert it first with geosci import") from exc
+        raise
     return frame
 
 

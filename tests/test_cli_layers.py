@@ -77,7 +77,7 @@ def test_validate_all_and_a_file(run, tmp_path):
                             "status": "built",
                             "source": "009 §1",
                         },
-                        "geometry": {"type": "Point", "coordinates": [29.6, 106.3]},
+                        "geometry": {"type": "Point", "coordinates": [104.07, 30.66]},
                     },
                     {
                         "type": "Feature",
@@ -98,6 +98,11 @@ def test_validate_all_and_a_file(run, tmp_path):
     assert "source '009 §1' names no known seed" in text
     assert "outside the core area" in text
     assert bad.read_bytes() == before
+    swapped = tmp_path / "swapped.geojson"
+    text = bad.read_text(encoding="utf-8").replace("[104.07, 30.66]", "[29.6, 106.3]")
+    swapped.write_text(text.replace("[106.3, 29.6]", "[29.61, 106.31]"), encoding="utf-8")
+    res = run("layers", "validate", str(swapped), code=2)
+    assert "longitude and latitude look swapped" in res.stderr
 
 
 @pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".shp", ".csv"])
