@@ -62,6 +62,17 @@ def format_option(choices=FORMATS_TABLE, default="text"):
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
 
 
+def _shapefile_note(frame, path) -> None:
+    from pathlib import Path
+
+    from geosci.io import shapefile_field_notes
+
+    if Path(path).suffix.lower() == ".shp":
+        notes = shapefile_field_notes(frame.columns)
+        if notes:
+            click.echo(f"note: Shapefile field names are cut to 10 characters: {'; '.join(notes)}", err=True)
+
+
 def _emit_rows(rows: list[dict], fmt: str, columns: list[str]) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -249,6 +260,7 @@ def layers_export(name: str, out: str, fmt: str | None, crs: str, overwrite: boo
                 f"--crs {crs!r} is not a CRS geosci knows: use wgs84, gcj02, bd09, cgcs2000 or EPSG:XXXX"
             ) from exc
     path = write_layer(frame, out, fmt=fmt, overwrite=overwrite)
+    _shapefile_note(frame, path)
     click.echo(f"wrote {len(frame)} features of {name} to {path} ({crs})", err=True)
 
 
@@ -763,6 +775,7 @@ def import_cmd(path, kind, out, crs, encoding, lon, lat, swap_xy, geometry_type,
     if meta_path.exists() and not overwrite:
         raise OutputExistsError(f"{meta_path} exists: pass --overwrite to replace it")
     write_layer(layer, out, overwrite=overwrite)
+    _shapefile_note(layer, out)
     meta = {
         "title": title or Path(path).stem, "kind": kind, "file": Path(out).name,
         "geometry_type": str(layer.geom_type.iloc[0]), "feature_count": len(layer), "source": src_text,

@@ -382,8 +382,9 @@ def _gcj_check(frame: gpd.GeoDataFrame, report: ImportReport) -> None:
         layer = read_layer(name)
         if name == "districts":
             ref.append(shapely.get_coordinates(layer.geometry.boundary.values))
-        elif (layer.geom_type == "Point").all() and (layer["geometry_basis"] != "schematic").all():
-            ref.append(shapely.get_coordinates(layer.geometry.values))
+        elif (layer.geom_type == "Point").all():
+            placed = layer[layer["geometry_basis"] != "schematic"]  # schematic stops are no reference
+            ref.append(shapely.get_coordinates(placed.geometry.values))
     ref = np.vstack(ref)
     tree = cKDTree(np.column_stack(to_m.transform(ref[:, 0], ref[:, 1])))
     pts = coords[inside][:2000]
@@ -603,7 +604,7 @@ def to_layer_form(
         if bad:
             raise DataError(f"status values {bad} are not existing/under_construction/planned: fix the column")
     required = {"id", "name_zh", "name_en", "kind", "status", "source", "accuracy_m", "geometry_basis"}
-    keep_same = {c for c in (id_col, name_col, "status") if c in required}
+    keep_same = {c for c in (id_col, name_col, "status", "name_en") if c in required}
     rename = {c: f"orig_{c}" for c in cols if c in required and c not in keep_same and c != out.geometry.name}
     out = out.rename(columns=rename)
     stem = kind.replace(" ", "_")

@@ -20,7 +20,19 @@ from geosci.errors import DataError, OutputExistsError
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["VECTOR_FORMATS", "atomic_path", "format_for", "write_bytes", "write_layer"]
+__all__ = ["VECTOR_FORMATS", "atomic_path", "format_for", "shapefile_field_notes", "write_bytes", "write_layer"]
+
+
+def shapefile_field_notes(columns) -> list[str]:
+    """Describe the field names a Shapefile will cut to 10 characters.
+
+    Examples
+    --------
+    >>> shapefile_field_notes(["id", "geometry_basis"])
+    ['geometry_basis -> geometry_b']
+    """
+    return [f"{c} -> {str(c)[:10]}" for c in columns if len(str(c)) > 10 and c != "geometry"]
+
 
 # format name -> (file suffixes, GDAL driver or None for geosci's own writer)
 VECTOR_FORMATS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -141,7 +153,12 @@ def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = 
     _check_target(path, overwrite=overwrite)
     tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
-        frame.to_file(tmpdir / f"{path.stem}.shp", driver=driver, engine="pyogrio", encoding="UTF-8")
+        import warnings
+
+        with warnings.catch_warnings():  # field names over 10 characters: see shapefile_field_notes
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame.to_file(tmpdir / f"{path.stem}.shp", driver=driver, engine="pyogrio", encoding="UTF-8")
         for part in sorted(tmpdir.iterdir()):
             os.replace(part, path.with_suffix(part.suffix))
     finally:

@@ -1,0 +1,221 @@
+"""geosci import: a corpus of real-shaped bad inputs, good imports, round trips, property tests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cli import main
+from geosci.catalog import read_layer
+from geosci.errors import DataError
+from geosci.ingest import detect_coordinate_columns, parse_coordinate, parse_coordinates, read_any
+
+CORPUS = Path(__file__).parent / "data" / "import"
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _run(args, cwd: Path):
+    return CliRunner().invoke(main, args, catch_exceptions=False) if cwd is None else CliRunner().invoke(main, args)
+
+
+BAD = [
+    ("truncated.geojson", [], "cannot read truncated.geojson as GEOJSON (truncated or damaged?)"),
+    ("empty.geojson", [], "empty.geojson is empty (0 bytes)"),
+    ("no_features.geojson", [], "no_features.geojson has no features"),
+    ("binary_renamed.geojson", [], "is not a text file (binary content)"),
+    ("shp_missing_dbf/stations.shp", [], "shapefile stations.shp is missing its .dbf file"),
+    ("shp_missing_prj/stations.shp", [], "stations.shp has no CRS: say which it is with --crs"),
+    ("swapped_lonlat.csv", ["--crs", "gcj02"], "longitude and latitude look swapped"),
+    ("gcj02_declared_wgs84.geojson", [], "the data is declared WGS84 but looks like GCJ-02 (AMap) data"),
+    ("gcj02_declared_wgs84.geojson", ["--crs", "wgs84"], "the data is declared WGS84 but looks like GCJ-02"),
+    ("metres_as_degrees.csv", ["--crs", "wgs84"], "are projected metres, not degrees as wgs84 says"),
+    ("outside_crs_area.csv", ["--crs", "EPSG:4544"], "coordinates fall outside the area where EPSG:4544 is valid"),
+    ("amap_stations_gb18030.csv", [], "amap_stations_gb18030.csv has no CRS: say which it is with --crs"),
+    ("no_coordinates.csv", ["--crs", "wgs84"], "no longitude/latitude columns found"),
+    ("mixed_types.geojson", [], "mixed geometry types (1 Point, 1 LineString): keep one with --geometry-type"),
+    ("duplicate_ids.geojson", [], "duplicate ids in column 'id'"),
+    ("amap_stations_gb18030.csv", ["--crs", "mercator"], "--crs 'mercator' is not a CRS geosci knows"),
+    ("amap_stations_gb18030.csv", ["--crs", "gcj02", "--lon", "x", "--lat", "y"], "has no column 'x'"),
+]
+
+
+@pytest.mark.parametrize(("name", "extra", "message"), BAD, ids=[f"{b[0]}{'+' if b[1] else ''}" for b in BAD])
+def test_bad_input_one_line_error_and_untouched(name, extra, message, tmp_path):
+    src = CORPUS / name
+    before = _digest(src.parent)
+    out = tmp_path / "out.geojson"
+    res = CliRunner().invoke(main, ["import", str(src), "--as", "test", "--out", str(out), *extra])
+    assert res.exit_code == 2, (res.output, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("Error: ") and message in lines[0], lines[0]
+    assert "Traceback" not in res.output + res.stderr
+    assert _digest(src.parent) == before  # nothing written, renamed or modified beside the input
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_amap_csv_in_gb18030_lands_on_the_curated_stations(tmp_path):
+    out = tmp_path / "st.geojson"
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "amap_stations_gb18030.csv"), "--as", "metro_station",
+                                    "--crs", "gcj02", "--out", str(out), "--accuracy", "5", "--source", "AMap export"])  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert "gb18030 (detected)" in res.stderr and "coordinates from columns 经度 / 纬度" in res.stderr
+    got = gpd.read_file(out).set_index("id")
+    ref = read_layer("rail_stations").set_index("id")
+    d = np.hypot(got.geometry.x - ref.loc[got.index].geometry.x, got.geometry.y - ref.loc[got.index].geometry.y)
+    assert d.max() < 1e-6  # 1e-7 degree rounding of the export, nothing else
+    assert list(got["name_zh"]) == list(ref.loc[got.index, "name_zh"])
+    assert "线路" in got.columns  # nothing lost
+    meta = json.loads((tmp_path / "st.geojson.meta.json").read_text(encoding="utf-8"))
+    assert meta["source"] == "AMap export" and meta["accuracy_m"] == 5 and meta["feature_count"] == len(got)
+    assert meta["import"]["datum_conversion"].startswith("gcj02 -> wgs84")
+
+
+def test_baidu_csv(tmp_path):
+    frame, report = read_any(CORPUS / "baidu_points.csv", crs="bd09")
+    ref = read_layer("rail_stations")
+    ref = ref[(ref["status"] == "existing") & ~ref["schematic"]].reset_index(drop=True)
+    assert np.abs(frame.geometry.x.values - ref.geometry.x.values).max() < 1e-6
+    assert report.coordinate_columns == ("lng", "lat")
+
+
+def test_gbk_shapefile_without_cpg():
+    frame, report = read_any(CORPUS / "shp_gbk_no_cpg" / "clusters.shp")
+    assert report.encoding == "GB18030 (detected; no .cpg)"
+    assert list(frame["name_zh"]) == list(read_layer("district_incubators")["name_zh"])
+
+
+def test_cgcs2000_gk_with_z_is_reprojected_and_repaired():
+    frame, report = read_any(CORPUS / "core_cgcs2000_gk_z.gpkg")
+    assert report.repairs["Z coordinates dropped"] == 1
+    assert not frame.geometry.has_z.any() and frame.crs.to_epsg() == 4326
+    core = read_layer("core_area").geometry.iloc[0]
+    assert frame.geometry.iloc[0].symmetric_difference(core).area / core.area < 1e-6
+
+
+def test_self_intersecting_polygon_is_repaired_and_reported(tmp_path):
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "bowtie_self_intersecting.geojson"), "--as", "zone",
+                                    "--out", str(tmp_path / "z.gpkg")])  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert "repaired: 1 invalid geometries made valid" in res.stderr
+    assert "repaired: 1 repeated vertices removed" in res.stderr
+    out = gpd.read_file(tmp_path / "z.gpkg")
+    assert out.geometry.is_valid.all() and out.geom_type.iloc[0] == "MultiPolygon"
+
+
+def test_repairs_fix_duplicates_and_mixed_types_on_request(tmp_path):
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "duplicate_ids.geojson"), "--as", "x", "--renumber",
+                                    "--out", str(tmp_path / "a.geojson")])  # fmt: skip
+    assert res.exit_code == 0 and gpd.read_file(tmp_path / "a.geojson")["id"].is_unique
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "mixed_types.geojson"), "--as", "x", "--geometry-type",
+                                    "Point", "--out", str(tmp_path / "b.geojson")])  # fmt: skip
+    assert res.exit_code == 0 and "1 features that are not Point dropped" in res.stderr
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "swapped_lonlat.csv"), "--as", "x", "--crs", "gcj02",
+                                    "--swap-xy", "--out", str(tmp_path / "c.geojson")])  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+
+
+def test_output_is_not_overwritten(tmp_path):
+    out = tmp_path / "x.geojson"
+    args = ["import", str(CORPUS / "baidu_points.csv"), "--as", "x", "--crs", "bd09", "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = out.read_bytes()
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2 and "exists: pass --overwrite" in res.stderr and out.read_bytes() == before
+
+
+def test_commands_take_user_files_like_catalog_names(tmp_path):
+    out = tmp_path / "my_stations.gpkg"
+    CliRunner().invoke(main, ["import", str(CORPUS / "amap_stations_gb18030.csv"), "--as", "metro_station",
+                              "--crs", "gcj02", "--out", str(out)])  # fmt: skip
+    res = CliRunner().invoke(main, ["coverage", "--from", str(out), "--radius", "800", "--target",
+                                    "incubator_clusters", "--format", "json"])  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["summary"]["sources"]["stations"] == str(out)
+    res = CliRunner().invoke(main, ["coverage", "--from", str(CORPUS / "gcj02_declared_wgs84.geojson"),
+                                    "--radius", "800"])  # fmt: skip
+    assert res.exit_code == 2 and "looks like GCJ-02" in res.stderr
+
+
+FIELDS = ["id", "name_zh", "district", "focus"]
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "shp", "kml", "csv", "xlsx"])
+def test_round_trip_keeps_features_and_chinese_text(fmt, tmp_path):
+    original = read_layer("district_incubators")[FIELDS + ["geometry"]]
+    src = tmp_path / f"in.{fmt}"
+    if fmt == "csv":
+        pd.DataFrame(
+            {**{f: original[f] for f in FIELDS}, "经度": original.geometry.x, "纬度": original.geometry.y}
+        ).to_csv(src, index=False, encoding="utf-8-sig")
+    elif fmt == "xlsx":
+        pd.DataFrame(
+            {**{f: original[f] for f in FIELDS}, "lon": original.geometry.x, "lat": original.geometry.y}
+        ).to_excel(src, index=False)
+    else:
+        driver = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile", "kml": "KML"}[fmt]
+        original.to_file(src, driver=driver, engine="pyogrio", **({"encoding": "UTF-8"} if fmt == "shp" else {}))
+    extra = ["--crs", "wgs84"] if fmt in ("csv", "xlsx") else []
+    out = tmp_path / "out.geojson"
+    res = CliRunner().invoke(main, ["import", str(src), "--as", "incubator_cluster", "--out", str(out), *extra])
+    assert res.exit_code == 0, res.stderr
+    back = gpd.read_file(out)
+    assert len(back) == len(original)
+    if fmt != "kml":  # GDAL's KML driver keeps "id" as the Placemark id, not as an attribute
+        assert list(back["id"].astype(str)) == list(original["id"])
+    assert list(back["name_zh"]) == list(original["name_zh"])
+    for f in ("district", "focus"):
+        col = f if f in back.columns else next(c for c in back.columns if c.lower() == f)
+        assert list(back[col]) == list(original[f]), f
+    assert np.abs(back.geometry.x.values - original.geometry.x.values).max() < 1e-7
+    exported = tmp_path / f"again.{fmt if fmt not in ('kml', 'xlsx') else 'gpkg'}"
+    res = CliRunner().invoke(main, ["import", str(out), "--as", "incubator_cluster", "--out", str(exported)])
+    assert res.exit_code == 0, res.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text(), st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                 st.booleans()))  # fmt: skip
+def test_parse_coordinate_never_crashes(value):
+    out = parse_coordinate(value)
+    assert isinstance(out, float)
+    assert np.isnan(out) or np.isfinite(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_detect_coordinate_columns_never_crashes(columns):
+    found = detect_coordinate_columns(columns)
+    assert found is None or (found[0] in columns and found[1] in columns and found[0] != found[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.text(max_size=6), st.text(max_size=10), st.text(max_size=10)), max_size=6),
+       encoding=st.sampled_from(["utf-8", "gb18030"]))  # fmt: skip
+def test_csv_reader_gives_a_frame_or_a_data_error(rows, encoding, tmp_path_factory):
+    path = tmp_path_factory.mktemp("csv") / "p.csv"
+    body = "名称,经度,纬度\n" + "".join(
+        ",".join('"' + c.replace('"', "'") + '"' for c in row) + "\n" for row in rows
+    )  # fmt: skip
+    try:
+        path.write_bytes(body.encode(encoding))
+    except UnicodeEncodeError:
+        return
+    try:
+        frame, _ = read_any(path, crs="wgs84", datum_check=False)
+    except DataError:
+        return
+    assert len(frame) <= len(rows) and frame.crs.to_epsg() == 4326
+    assert np.isfinite(parse_coordinates(frame.geometry.x)).all()
