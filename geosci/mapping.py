@@ -112,6 +112,8 @@ def _style_for(entry: dict, props: dict) -> dict:
     style = dict(entry.get("style", {}))
     if "style_by" in entry:
         style.update(entry["styles"].get(str(props.get(entry["style_by"])), {}))
+    if "fillColor" in style:
+        style.setdefault("fill", True)  # folium's CircleMarker starts with fill off
     return style
 
 

@@ -105,6 +105,13 @@ def test_recipe_draws_every_feature_offline(name, tmp_path):
     assert "leaflet-control-scale" in dom and "leaflet-control-layers" in dom
     rows = re.findall(r'class="geosci-legend-row"', dom)
     assert len(rows) >= len(recipe["layers"])
+    # every layer whose style has a fill colour is drawn filled, as its legend swatch shows
+    for entry in recipe["layers"]:
+        styles = [entry.get("style", {})] + list(entry.get("styles", {}).values())
+        if any("fillColor" in s for s in styles):
+            key = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(entry.get("id", entry["layer"])))
+            fills = re.findall(rf'<path class="geosci-{re.escape(key)} [^>]*fill="([^"]+)"', dom)
+            assert fills and "none" not in fills, (key, set(fills))
 
 
 def test_amap_station_is_drawn_at_its_gcj02_position(tmp_path):
