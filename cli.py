@@ -560,6 +560,18 @@ def access() -> None:
 
 
 def _access_options(f):
+    """Add the travel-model options and pass the command a ``make_model()`` that builds and announces it."""
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*, scenario, stations, lines, param, params_file, network, gtfs, gtfs_date, **kwargs):
+        def make_model():
+            model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
+                                   gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
+            return model, _announce(model)
+
+        return f(make_model=make_model, **kwargs)
+
     opts = [
         click.option("--scenario", default="existing", show_default=True,
                      help="Sketch model lines: existing, +under_construction or +planned."),
@@ -567,8 +579,8 @@ def _access_options(f):
         click.option("--lines", default="rail_lines", show_default=True, help="Lines for the sketch model."),
     ]  # fmt: skip
     for opt in reversed(opts):
-        f = opt(f)
-    return _model_options(f)
+        wrapper = opt(wrapper)
+    return _model_options(wrapper)
 
 
 def _announce(model) -> dict:
@@ -585,15 +597,12 @@ def _announce(model) -> dict:
 @click.option("--out", type=click.Path(dir_okay=False))
 @_access_options
 @overwrite_option
-def access_matrix(origins, destinations, select, fmt, out, scenario, stations, lines, param, params_file, network,
-                  gtfs, gtfs_date, overwrite):  # fmt: skip
+def access_matrix(origins, destinations, select, fmt, out, make_model, overwrite):
     """Travel-time matrix (minutes) between two layers, e.g. incubators to the three centres."""
     from geosci.access import travel_time_matrix
     from geosci.catalog import read_layer
 
-    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
-                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
-    summary = _announce(model)
+    model, summary = make_model()
     table = travel_time_matrix(model, _select(read_layer(origins), select, origins), read_layer(destinations))
     if fmt == "json":
         text = json.dumps({"summary": summary, "matrix": table.to_dict("records")}, ensure_ascii=False, indent=1,
@@ -616,16 +625,13 @@ def access_matrix(origins, destinations, select, fmt, out, scenario, stations, l
 @click.option("--map", "map_out", type=click.Path(dir_okay=False), help="Also write an offline HTML map.")
 @_access_options
 @overwrite_option
-def access_isochrone(origin, select, minutes, out, map_out, scenario, stations, lines, param, params_file, network,
-                     gtfs, gtfs_date, overwrite):  # fmt: skip
+def access_isochrone(origin, select, minutes, out, map_out, make_model, overwrite):
     """Area reachable within MINUTES from a place, e.g. the 30-minute circle from 科学会堂."""
     from geosci.access import isochrone
     from geosci.catalog import read_layer
     from geosci.io import write_layer
 
-    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
-                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
-    _announce(model)
+    model, _ = make_model()
     origins = _select(read_layer(origin), select, origin)
     iso = isochrone(model, origins, minutes)
     write_layer(iso, out, overwrite=overwrite)
@@ -654,17 +660,16 @@ def access_isochrone(origin, select, minutes, out, map_out, scenario, stations, 
 @click.option("--out", type=click.Path(dir_okay=False))
 @_access_options
 @overwrite_option
-def access_score(origins, destinations, method, threshold, beta, supply_field, demand_field, fmt, out, scenario,
-                 stations, lines, param, params_file, network, gtfs, gtfs_date, overwrite):  # fmt: skip
+def access_score(
+    origins, destinations, method, threshold, beta, supply_field, demand_field, fmt, out, make_model, overwrite
+):
     """Cumulative-opportunity, gravity or two-step floating catchment (2SFCA) score of each origin."""
     import numpy as np
 
     from geosci.access import _names, scores, xy_of
     from geosci.catalog import read_layer
 
-    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
-                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
-    summary = _announce(model)
+    model, summary = make_model()
     o, d = read_layer(origins), read_layer(destinations)
 
     def field(frame, name, what):
@@ -698,15 +703,12 @@ def access_score(origins, destinations, method, threshold, beta, supply_field, d
 @format_option(("text", "json", "csv", "md"))
 @_access_options
 @overwrite_option
-def access_surface(origin, select, cell, out, extent, zones, zone_field, fmt, scenario, stations, lines, param,
-                   params_file, network, gtfs, gtfs_date, overwrite):  # fmt: skip
+def access_surface(origin, select, cell, out, extent, zones, zone_field, fmt, make_model, overwrite):
     """Travel-time surface written as a GeoTIFF on a metric grid, with optional zonal statistics."""
     from geosci.access import surface, write_surface, zonal_stats
     from geosci.catalog import read_layer
 
-    model = _transit_model(scenario=scenario, stations=stations, lines=lines, network=network, gtfs=gtfs,
-                           gtfs_date=gtfs_date, params=_params(param, params_file))  # fmt: skip
-    summary = _announce(model)
+    model, summary = make_model()
     bounds = tuple(read_layer(extent).to_crs(model.crs).total_bounds)
     grid, transform, crs = surface(model, _select(read_layer(origin), select, origin), cell_m=cell, bounds=bounds)
     write_surface(grid, transform, crs, out, overwrite=overwrite)
