@@ -722,6 +722,44 @@ def access_surface(origin, select, cell, out, extent, zones, zone_field, fmt, ma
             click.echo(_table_text(stats.to_dict("records"), fmt), nl=False)
 
 
+@main.command("join")
+@click.argument("layer")
+@click.option(
+    "--to",
+    "zones",
+    default="districts",
+    show_default=True,
+    help="Zones or reference layer: districts, centres, axis, ring_ecosystems ... or a file.",
+)
+@click.option("--zone-field", default="name_zh", show_default=True)
+@click.option("--nearest", is_flag=True, help="Nearest zone (with its distance) instead of the containing one.")
+@click.option("--max-distance", type=click.FloatRange(min=0), help="With --nearest: farthest match, metres.")
+@click.option("--counts", is_flag=True, help="Print the count and list of features per zone instead.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv", "md", "geojson"]), default="text", show_default=True
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the result here instead of stdout.")
+@overwrite_option
+def join_cmd(layer, zones, zone_field, nearest, max_distance, counts, fmt, out, overwrite):
+    """Which district, centre, axis segment or ecosystem each feature of LAYER lies in or is nearest to."""
+    from geosci.catalog import read_layer
+    from geosci.joins import join, zone_counts
+
+    joined = join(read_layer(layer), read_layer(zones), zone_field=zone_field, nearest=nearest,
+                  max_distance_m=max_distance)  # fmt: skip
+    if fmt == "geojson":
+        text = joined.to_json(ensure_ascii=False, drop_id=True) + "\n"
+    else:
+        if counts:
+            rows = zone_counts(joined).to_dict("records")
+        else:
+            cols = [c for c in ("id", "name_zh", "zone", "distance_m") if c in joined.columns]
+            rows = joined[cols].to_dict("records")
+        text = (json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n" if fmt == "json"
+                else _table_text(rows, fmt))  # fmt: skip
+    _write_or_echo(text, out, overwrite)
+
+
 @main.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--as", "kind", required=True, help="What the features are (e.g. metro_station, incubator).")

@@ -1,0 +1,47 @@
+"""Joins of features to districts, centres and axis segments."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from cli import main
+from geosci.catalog import read_layer
+from geosci.joins import join, zone_counts
+
+
+def test_within_districts_matches_a_point_in_polygon_check():
+    inc, districts = read_layer("district_incubators"), read_layer("districts")
+    j = join(inc, districts)
+    for row, geom in zip(j.itertuples(), inc.geometry, strict=True):
+        inside = districts[districts.contains(geom)]["name_zh"].tolist()
+        assert [row.zone] == inside and row.distance_m == 0.0
+    # the clusters 002 §6 gives each district lie in that district (the core's ones in 沙坪坝/九龙坡)
+    for row in j.itertuples():
+        if row.district != "核心区":
+            assert row.zone.startswith(row.district)
+    counts = zone_counts(j).set_index("zone")["count"]
+    assert counts.sum() == len(inc) and counts["北碚区"] == 4
+
+
+def test_nearest_gives_metric_distances():
+    zones = gpd.GeoDataFrame({"name_zh": ["a", "b"]}, geometry=[shapely.Point(106.30, 29.60), shapely.Point(106.40, 29.60)],
+                             crs=4326)  # fmt: skip
+    pts = gpd.GeoDataFrame({"name_zh": ["p"]}, geometry=[shapely.Point(106.31, 29.60)], crs=4326)
+    j = join(pts, zones, nearest=True)
+    assert j["zone"].iloc[0] == "a"
+    assert j["distance_m"].iloc[0] == pytest.approx(968.5, abs=2)  # 0.01° of longitude at 29.6°N
+    assert join(pts, zones, nearest=True, max_distance_m=500)["zone"].iloc[0] == ""
+
+
+def test_cli_join():
+    res = CliRunner().invoke(main, ["join", "incubator_clusters", "--to", "centres", "--nearest", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["id"]: r["zone"] for r in json.loads(res.stdout)}
+    assert rows["inc-jinfeng"] == "科技活力赋能中心" and rows["inc-xiyong"] == "科学动力储能中心"
+    res = CliRunner().invoke(main, ["join", "universities", "--to", "districts", "--zone-field", "nope"])
+    assert res.exit_code == 2 and "has no field 'nope'" in res.stderr
