@@ -29,6 +29,7 @@ single and multi geometries of one family made uniform.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -359,24 +360,17 @@ def _check_ranges(frame: gpd.GeoDataFrame, crs: str, declared: str | None, repor
                 raise DataError(f"coordinates fall outside the area where {name} is valid ({area.name}): check --crs")
 
 
-def _gcj_check(frame: gpd.GeoDataFrame, report: ImportReport) -> None:
-    """Refuse data declared WGS84 that matches the curated layers' GCJ-02 positions much better."""
+@functools.lru_cache(maxsize=1)
+def _reference_tree():
+    """KD-tree (metric) of the curated positions the datum check compares with, built once."""
     import shapely
+    from pyproj import Transformer
     from scipy.spatial import cKDTree
 
     from geosci.catalog import list_layers, read_layer
-    from geosci.crs import convert, metric_crs
+    from geosci.crs import metric_crs
 
-    coords = shapely.get_coordinates(frame.geometry.values)
-    if len(coords) < 3:
-        return
-    inside = (coords[:, 0] > 105.0) & (coords[:, 0] < 107.5) & (coords[:, 1] > 28.3) & (coords[:, 1] < 30.3)
-    if inside.mean() < 0.5:
-        return  # not the science city: no reference to compare with
-    from pyproj import Transformer
-
-    crs = metric_crs(106.4, 29.5)
-    to_m = Transformer.from_crs(4326, crs, always_xy=True)
+    to_m = Transformer.from_crs(4326, metric_crs(106.4, 29.5), always_xy=True)
     ref = []
     for name in list_layers():
         layer = read_layer(name)
@@ -386,7 +380,22 @@ def _gcj_check(frame: gpd.GeoDataFrame, report: ImportReport) -> None:
             placed = layer[layer["geometry_basis"] != "schematic"]  # schematic stops are no reference
             ref.append(shapely.get_coordinates(placed.geometry.values))
     ref = np.vstack(ref)
-    tree = cKDTree(np.column_stack(to_m.transform(ref[:, 0], ref[:, 1])))
+    return cKDTree(np.column_stack(to_m.transform(ref[:, 0], ref[:, 1]))), to_m
+
+
+def _gcj_check(frame: gpd.GeoDataFrame, report: ImportReport) -> None:
+    """Refuse data declared WGS84 that matches the curated layers' GCJ-02 positions much better."""
+    import shapely
+
+    from geosci.crs import convert
+
+    coords = shapely.get_coordinates(frame.geometry.values)
+    if len(coords) < 3:
+        return
+    inside = (coords[:, 0] > 105.0) & (coords[:, 0] < 107.5) & (coords[:, 1] > 28.3) & (coords[:, 1] < 30.3)
+    if inside.mean() < 0.5:
+        return  # not the science city: no reference to compare with
+    tree, to_m = _reference_tree()
     pts = coords[inside][:2000]
     as_wgs, _ = tree.query(np.column_stack(to_m.transform(pts[:, 0], pts[:, 1])))
     lon, lat = convert(pts[:, 0], pts[:, 1], src="gcj02", dst="wgs84")

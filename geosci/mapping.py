@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from geosci import __version__
 from geosci.errors import DataError
 
@@ -130,7 +132,7 @@ def _prepare(frame: gpd.GeoDataFrame, entry: dict, *, datum: str, lang: str) -> 
         out = out[out[field].astype(str).isin([str(v) for v in values])]
     out = out.copy()
     geoms = out.geometry.values
-    lines_or_polys = ~shapely.get_type_id(geoms).__eq__(0) & ~shapely.get_type_id(geoms).__eq__(4)
+    lines_or_polys = ~np.isin(shapely.get_type_id(geoms), [0, 4])  # not Point / MultiPoint
     if lines_or_polys.any():
         # ~10 m: well below the accuracy of any layer and below a pixel at zoom 13
         geoms[lines_or_polys] = shapely.simplify(geoms[lines_or_polys], 1e-4, preserve_topology=True)
