@@ -47,7 +47,7 @@ STATUSES = ("existing", "under_construction", "planned")
 
 def layers_dir() -> Path:
     """Return the folder holding the curated layers and ``catalog.json``."""
-    from layers import LAYERS_DIR
+    from geosci.layers import LAYERS_DIR
 
     return LAYERS_DIR
 

@@ -36,7 +36,7 @@ _STYLE_KEYS = {
 
 
 def _maps_dir() -> Path:
-    from maps import MAPS_DIR
+    from geosci.maps import MAPS_DIR
 
     return MAPS_DIR
 

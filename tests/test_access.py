@@ -9,7 +9,7 @@ import pytest
 import rasterio
 from click.testing import CliRunner
 
-from cli import main
+from geosci.commands import main
 from geosci import access
 from geosci.catalog import read_layer
 from geosci.sketch import build_sketch

@@ -153,7 +153,7 @@ def test_png_screenshot_is_not_blank(tmp_path):
 def test_cli_png(tmp_path):
     from click.testing import CliRunner
 
-    from cli import main
+    from geosci.commands import main
 
     png = tmp_path / "axis.png"
     res = CliRunner().invoke(main, ["map", "axis", "--png", str(png), "--width", "800", "--height", "600"])

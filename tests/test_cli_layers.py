@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from geosci.commands import main
 from geosci import catalog as cat
 
 

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from cli import main
+from geosci.commands import main
 from geosci.catalog import read_layer
 from geosci.coverage import catchment_geometry, coverage, nearest_distance, select_scenario, zonal_population
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli import main
+from geosci.commands import main
 from geosci.catalog import read_layer
 from geosci.errors import DataError
 from geosci.ingest import detect_coordinate_columns, parse_coordinate, parse_coordinates, read_any

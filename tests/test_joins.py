@@ -9,7 +9,7 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from cli import main
+from geosci.commands import main
 from geosci.catalog import read_layer
 from geosci.joins import join, zone_counts
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from geosci.commands import main
 from geosci.catalog import read_layer
 from geosci.crs import wgs84_to_gcj02
 from geosci.errors import DataError
