@@ -12,6 +12,7 @@ error, never a silent CDN link.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geosci.errors import GeosciError
@@ -19,7 +20,7 @@ from geosci.errors import GeosciError
 if TYPE_CHECKING:  # pragma: no cover
     import folium
 
-__all__ = ["external_references", "inline_resources", "map_to_html"]
+__all__ = ["external_references", "inline_resources", "map_to_html", "write_map"]
 
 _SCRIPT = re.compile(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>')
 _LINK = re.compile(r'<link\s+rel="stylesheet"\s+href="(https?://[^"]+)"\s*/?>')
@@ -74,3 +75,23 @@ def map_to_html(m: folium.Map) -> str:
     if left:
         raise GeosciError(f"the map still loads {left[0]} from the network")
     return page
+
+
+def write_map(m: folium.Map, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write a Folium map as one offline HTML file, atomically.
+
+    Parameters
+    ----------
+    m : folium.Map
+    path : path
+        The ``.html`` file to write.
+    overwrite : bool
+        Replace an existing file; otherwise :class:`~geosci.errors.OutputExistsError`.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from geosci.io import write_bytes
+
+    return write_bytes(map_to_html(m).encode("utf-8"), path, overwrite=overwrite)
