@@ -15,6 +15,7 @@ a walking distance along it instead of a straight-line radius.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,13 +28,25 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "CLASSES",
+    "DEFAULT_TARGETS",
     "CoverageResult",
     "catchment_geometry",
+    "classify",
     "coverage",
+    "default_scenarios",
     "nearest_distance",
     "select_scenario",
+    "statuses_from_lines",
     "zonal_population",
 ]
+
+CLASSES = ("covered", "uncertain", "not_covered")
+"""How a target stands against a catchment, once positional accuracy is counted."""
+
+DEFAULT_TARGETS = ("incubator_clusters", "research_centres", "district_incubators", "innovation_points",
+                   "universities")  # fmt: skip
+"""The layers counted when no target is named."""
 
 _QUAD_SEGS = 64  # 256 segments per circle
 
@@ -72,6 +85,110 @@ def nearest_distance(targets_xy: np.ndarray, sources_xy: np.ndarray) -> tuple[np
         return np.full(len(targets_xy), np.inf), np.full(len(targets_xy), -1)
     d, i = cKDTree(sources_xy).query(targets_xy, k=1)
     return d, i
+
+
+def classify(
+    targets_xy: np.ndarray,
+    target_accuracy: np.ndarray,
+    sources_xy: np.ndarray,
+    source_accuracy: np.ndarray,
+    radius: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Class each target as covered, uncertain or not covered, counting positional accuracy.
+
+    A target is *covered* when some source lies within the radius even if
+    both positions are off by their accuracy (``d + a_t + a_s <= r``), *not
+    covered* when no source could reach it however the positions are off
+    (``d - a_t - a_s > r`` for every source), and *uncertain* otherwise.
+
+    Parameters
+    ----------
+    targets_xy, sources_xy : ndarray
+        Metric coordinates, shape ``(n, 2)``.
+    target_accuracy, source_accuracy : ndarray
+        How far off each position may be, metres (0 where exact).
+    radius : float
+        The catchment radius, metres.
+
+    Returns
+    -------
+    classes : ndarray of str
+        ``"covered"``, ``"uncertain"`` or ``"not_covered"``.
+    distance : ndarray
+        Distance to the nearest source, metres.
+    nearest : ndarray of int
+        Index of that source (-1 without sources).
+    margin : ndarray
+        Combined accuracy ``a_t + a_s`` of the target and its nearest source.
+
+    Examples
+    --------
+    >>> c, d, i, a = classify(np.array([[0.0, 0.0], [900.0, 0.0], [5000.0, 0.0]]), np.array([0.0, 0.0, 0.0]),
+    ...                       np.array([[0.0, 100.0]]), np.array([200.0]), 800.0)
+    >>> c.tolist(), a.tolist()
+    (['covered', 'uncertain', 'not_covered'], [200.0, 200.0, 200.0])
+    """
+    from scipy.spatial import cKDTree
+
+    t_acc = np.nan_to_num(np.asarray(target_accuracy, dtype=float), nan=0.0)
+    s_acc = np.nan_to_num(np.asarray(source_accuracy, dtype=float), nan=0.0)
+    dist, idx = nearest_distance(targets_xy, sources_xy)
+    n = len(targets_xy)
+    classes = np.full(n, "not_covered", dtype=object)
+    margin = t_acc + np.where(idx >= 0, s_acc[np.clip(idx, 0, None)] if len(s_acc) else 0.0, 0.0)
+    if len(sources_xy) == 0 or n == 0:
+        return classes.astype(str), dist, idx, margin
+    reach = radius + float(t_acc.max()) + float(s_acc.max())
+    pairs = cKDTree(targets_xy).sparse_distance_matrix(cKDTree(sources_xy), reach, output_type="ndarray")
+    ti, si, d = pairs["i"], pairs["j"], pairs["v"]
+    slack = t_acc[ti] + s_acc[si]
+    sure = np.zeros(n, dtype=bool)
+    maybe = np.zeros(n, dtype=bool)
+    np.logical_or.at(sure, ti, d + slack <= radius)
+    np.logical_or.at(maybe, ti, d - slack <= radius)
+    classes[maybe] = "uncertain"
+    classes[sure] = "covered"
+    return classes.astype(str), dist, idx, margin
+
+
+def _accuracy(frame, default: float = 0.0) -> np.ndarray:
+    if "accuracy_m" not in frame.columns:
+        return np.full(len(frame), default)
+    import pandas as pd
+
+    return pd.to_numeric(frame["accuracy_m"], errors="coerce").fillna(default).to_numpy(dtype=float)
+
+
+def statuses_from_lines(stations: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Set each station's ``line_statuses`` from the statuses of its lines in ``lines``.
+
+    A station's ``lines`` field (``"1;环线"``) names its lines; their
+    ``status`` in the lines layer decides in which scenarios it is open, so a
+    user's own lines file changes coverage. Stations without a ``lines``
+    field are returned as they are.
+
+    Examples
+    --------
+    >>> from geosci.catalog import read_layer
+    >>> st = statuses_from_lines(read_layer("rail_stations"), read_layer("rail_lines"))
+    >>> bool(st["line_statuses"].str.len().gt(0).all())
+    True
+    """
+    if "lines" not in stations.columns or "line" not in lines.columns or "status" not in lines.columns:
+        return stations
+    status = dict(zip(lines["line"].astype(str), lines["status"].astype(str), strict=True))
+    out = stations.copy()
+    out["line_statuses"] = [
+        ";".join(status[x.strip()] for x in str(v).split(";") if x.strip() in status) for v in out["lines"]
+    ]
+    return out
+
+
+def default_scenarios(sources: gpd.GeoDataFrame) -> list[str | None]:
+    """Scenarios to compare by default: all three for sources with statuses, else one run of all sources."""
+    if "line_statuses" in sources.columns or "status" in sources.columns:
+        return ["existing", "+under_construction", "+planned"]
+    return [None]
 
 
 def catchment_geometry(sources_xy: np.ndarray, radius: float):
@@ -148,6 +265,35 @@ class CoverageResult:
     gaps: gpd.GeoDataFrame  # uncovered part of each zone, per scenario (WGS84)
     summary: dict[str, Any] = field(default_factory=dict)
 
+    def side_by_side(self) -> pd.DataFrame:
+        """The target counts with scenarios side by side, one cell ``"covered (share), n uncertain"`` each.
+
+        For people and documents; the numbers themselves are in :attr:`targets`.
+        """
+        import pandas as pd
+
+        rows = []
+        for (layer, zone), grp in self.targets.groupby(["layer", "zone"], sort=False):
+            row = {"layer": layer, "zone": zone, "n": int(grp["n"].iloc[0])}
+            for r in grp.itertuples():
+                cell = f"{r.covered} ({r.share:.0%})"
+                row[r.scenario] = cell + (f", {r.uncertain} uncertain" if getattr(r, "uncertain", 0) else "")
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def tables(self) -> list:
+        """The result as :class:`geosci.tables.Table` objects: side by side, counts, areas."""
+        from geosci.tables import Table
+
+        out = [
+            Table("coverage", self.side_by_side(), "覆盖情况（情景对比）", "Coverage, scenarios side by side"),
+            Table("counts", self.targets, "覆盖计数", "Coverage counts", percent=("share", "uncertain_share")),
+        ]
+        if not self.areas.empty:
+            pct = tuple(c for c in ("area_share", "population_share") if c in self.areas.columns)
+            out.append(Table("areas", self.areas, "面积与人口覆盖", "Area and population covered", percent=pct))
+        return out
+
 
 def _zone_of(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, name_field: str) -> np.ndarray:
     import geopandas as gpd
@@ -172,6 +318,7 @@ def coverage(
     population_field: str | None = None,
     network=None,
     crs: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> CoverageResult:
     """Compute coverage of target layers, zone areas and population by a catchment of ``sources``.
 
@@ -200,6 +347,8 @@ def coverage(
         Street network: catchment measured as walking distance along it.
     crs : str, optional
         Metric CRS; by default the Gauss-Krüger zone of the sources.
+    progress : callable, optional
+        Called with each scenario's label when it is done (for progress bars).
 
     Returns
     -------
@@ -210,8 +359,10 @@ def coverage(
     >>> from geosci.catalog import read_layer
     >>> res = coverage(read_layer("rail_stations"), {"incubators": read_layer("incubator_clusters")},
     ...                radius_m=800, scenarios=["existing", "+planned"])
-    >>> res.targets[["scenario", "n", "covered"]].values.tolist()
-    [['existing', 5, 0], ['+planned', 5, 1]]
+    >>> res.targets[["scenario", "n"]].values.tolist()
+    [['existing', 5], ['+planned', 5]]
+    >>> bool(res.features["class"].isin(CLASSES).all())
+    True
     """
     import geopandas as gpd
     import pandas as pd
@@ -230,40 +381,53 @@ def coverage(
     if zones_m is not None and zone_field not in zones_m.columns:
         raise DataError(f"the zones layer has no field {zone_field!r}: pass --zone-field")
 
+    prepared = {}  # read, reproject and join each target layer once, not once per scenario
+    for name, layer in targets.items():
+        if layer.empty:
+            raise DataError(f"target layer {name!r} has no features")
+        t = layer.to_crs(crs)
+        geom = t.geometry
+        pts = geom if bool((geom.geom_type == "Point").all()) else geom.representative_point()
+        zone = _zone_of(gpd.GeoDataFrame(geometry=pts, crs=crs), zones_m, zone_field) if zones_m is not None \
+            else np.full(len(t), "(all)")  # fmt: skip
+        prepared[name] = (t, pts, np.column_stack([pts.x.values, pts.y.values]), _accuracy(t), zone)
+
     target_rows, area_rows, feature_frames, gap_frames = [], [], [], []
     for scenario in scenarios:
         label = scenario or "all"
         src = select_scenario(sources, scenario).to_crs(crs)
         src_xy = np.column_stack([src.geometry.x.values, src.geometry.y.values]) if len(src) else np.empty((0, 2))
         src_names = src["name_zh"].astype(str).values if "name_zh" in src.columns else src.index.astype(str).values
-        for name, layer in targets.items():
-            if layer.empty:
-                raise DataError(f"target layer {name!r} has no features")
-            t = layer.to_crs(crs)
-            pts = t.geometry.representative_point()
-            xy = np.column_stack([pts.x.values, pts.y.values])
+        src_acc = _accuracy(src)
+        for name, (t, pts, xy, t_acc, zone) in prepared.items():
             if network is None:
-                dist, idx = nearest_distance(xy, src_xy)
+                cls, dist, idx, margin = classify(xy, t_acc, src_xy, src_acc, radius)
             else:
                 dist, idx = network.nearest_source_distance(xy, src_xy)
-            covered = dist <= radius
-            zone = _zone_of(gpd.GeoDataFrame(geometry=pts, crs=crs), zones_m, zone_field) if zones_m is not None \
-                else np.full(len(t), "(all)")  # fmt: skip
+                margin = t_acc + np.where(idx >= 0, src_acc[np.clip(idx, 0, None)] if len(src_acc) else 0.0, 0.0)
+                cls = np.where(dist + margin <= radius, "covered",
+                               np.where(dist - margin <= radius, "uncertain", "not_covered"))  # fmt: skip
+            nearest = src_names[np.clip(idx, 0, None)] if len(src_names) else np.full(len(idx), "")
             frame = gpd.GeoDataFrame({
                 "scenario": label, "layer": name,
                 "id": t["id"].astype(str).values if "id" in t.columns else t.index.astype(str),
                 "name_zh": t["name_zh"].values if "name_zh" in t.columns else "",
-                "zone": zone, "nearest_source": np.where(idx >= 0, src_names[np.clip(idx, 0, None)], ""),
-                "distance_m": np.round(dist, 1), "covered": covered,
+                "zone": zone, "nearest_source": np.where(idx >= 0, nearest, ""),
+                "distance_m": np.round(dist, 1), "accuracy_m": np.round(margin, 1), "class": cls,
+                "covered": cls == "covered",
             }, geometry=pts.values, crs=crs)  # fmt: skip
             feature_frames.append(frame)
             groups = [("(all)", frame)]
             if zones_m is not None:
                 groups += list(frame.groupby("zone", sort=False))
             for zname, grp in groups:
+                counts = grp["class"].value_counts()
                 target_rows.append({
                     "scenario": label, "layer": name, "zone": zname, "n": len(grp),
-                    "covered": int(grp["covered"].sum()), "share": round(float(grp["covered"].mean()), 4),
+                    "covered": int(counts.get("covered", 0)), "uncertain": int(counts.get("uncertain", 0)),
+                    "not_covered": int(counts.get("not_covered", 0)),
+                    "share": round(float(counts.get("covered", 0)) / len(grp), 4),
+                    "uncertain_share": round(float(counts.get("uncertain", 0)) / len(grp), 4),
                 })  # fmt: skip
         if zones_m is not None:
             if network is None:
@@ -288,6 +452,8 @@ def coverage(
             gap_frames.append(gpd.GeoDataFrame({"scenario": label, "zone": zones_m[zone_field].values,
                                                 "gap_km2": np.round(shapely.area(gaps) / 1e6, 3)},
                                                geometry=gaps, crs=crs))  # fmt: skip
+        if progress is not None:
+            progress(label)
     features = pd.concat(feature_frames, ignore_index=True)
     gaps = pd.concat(gap_frames, ignore_index=True) if gap_frames else gpd.GeoDataFrame(geometry=[], crs=crs)
     summary = {
@@ -295,6 +461,8 @@ def coverage(
                       if network is None else None, "network_distance_m": round(radius, 1) if network else None},
         "method": "walking distance on the street network" if network is not None
         else "exact circles (KD-tree nearest source) in a metric CRS",
+        "certainty": "a target is 'uncertain' when its distance to a source is within the combined positional "
+                     "accuracy (accuracy_m) of the two of the catchment edge; 'covered' counts only certain ones",
         "metric_crs": crs, "scenarios": [s or "all" for s in scenarios], "parameters": params.describe(),
     }  # fmt: skip
     return CoverageResult(

@@ -1,0 +1,105 @@
+"""Travel models behind one protocol, and the one factory that builds them.
+
+Three models give door-to-door travel times: the sketch walk + rail model of
+the curated layers (:func:`geosci.sketch.build_sketch`), a GTFS feed
+(:func:`geosci.gtfs.build_gtfs`) and an OSM walking network, optionally
+joined with a GTFS feed (:class:`geosci.realnet.NetworkModel`). Every
+analysis takes any :class:`TravelModel`; :func:`make_model` chooses and
+builds one from the same arguments the command line offers.
+
+Examples
+--------
+>>> model = make_model(scenario="existing")
+>>> model.describe()["scenario"]
+'existing'
+>>> isinstance(model, TravelModel)
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from geosci.params import AccessParams
+
+__all__ = ["TravelModel", "make_model"]
+
+
+@runtime_checkable
+class TravelModel(Protocol):
+    """What every travel model offers: a metric CRS, times, isochrones and a description."""
+
+    @property
+    def crs(self) -> str:
+        """The metric CRS its coordinates are in."""
+
+    def times(self, origins_xy: np.ndarray, dests_xy: np.ndarray) -> np.ndarray:
+        """Door-to-door seconds, shape ``(n_origins, n_destinations)``."""
+
+    def isochrone(self, origin_xy: np.ndarray, seconds: float) -> shapely.Geometry:
+        """The area reachable within ``seconds`` of one origin (metric polygon)."""
+
+    def describe(self) -> dict[str, Any]:
+        """Model, scenario, sources and parameters, for run summaries."""
+
+
+def make_model(
+    *,
+    scenario: str = "existing",
+    stations: str | Path | gpd.GeoDataFrame = "rail_stations",
+    lines: str | Path | gpd.GeoDataFrame = "rail_lines",
+    network: str | Path | None = None,
+    gtfs: str | Path | None = None,
+    gtfs_date: str | None = None,
+    params: AccessParams | None = None,
+) -> TravelModel:
+    """Build the travel model the arguments ask for.
+
+    Parameters
+    ----------
+    scenario : {"existing", "+under_construction", "+planned"}
+        Lines open in the sketch model (ignored by the GTFS and OSM models,
+        whose network is what the files hold).
+    stations, lines : str, path or GeoDataFrame
+        Stations and lines of the sketch model (catalog names, files or frames).
+    network : path, optional
+        An OSM ``.osm.pbf`` extract: walk on its streets.
+    gtfs : path, optional
+        A GTFS feed: transit from its timetable (with ``network``: joined
+        to the streets in one graph).
+    gtfs_date : str, optional
+        Service day of the feed, ``YYYYMMDD``.
+    params : AccessParams, optional
+
+    Returns
+    -------
+    TravelModel
+    """
+    from geosci.catalog import read_layer
+    from geosci.params import AccessParams
+
+    params = params or AccessParams()
+    if gtfs_date is not None and gtfs is None:
+        from geosci.errors import ParameterError
+
+        raise ParameterError("gtfs_date", "{name} needs a GTFS feed: give gtfs as well")
+    if network is not None:
+        from geosci.realnet import NetworkModel, WalkNetwork
+
+        return NetworkModel.build(WalkNetwork.from_osm(network), params=params, gtfs=gtfs, gtfs_date=gtfs_date)
+    if gtfs is not None:
+        from geosci.gtfs import build_gtfs
+
+        return build_gtfs(gtfs, params=params, date=gtfs_date)
+    from geosci.sketch import build_sketch
+
+    def frame(value):
+        return value if hasattr(value, "geometry") else read_layer(value)
+
+    return build_sketch(frame(stations), frame(lines), params=params, scenario=scenario)
