@@ -14,8 +14,8 @@ a walking distance along it instead of a straight-line radius.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -266,7 +266,7 @@ class CoverageResult:
     summary: dict[str, Any] = field(default_factory=dict)
 
     def side_by_side(self) -> pd.DataFrame:
-        """The target counts with scenarios side by side, one cell ``"covered (share), n uncertain"`` each.
+        """Return the target counts with scenarios side by side, one cell ``"covered (share), n uncertain"`` each.
 
         For people and documents; the numbers themselves are in :attr:`targets`.
         """
@@ -282,7 +282,7 @@ class CoverageResult:
         return pd.DataFrame(rows)
 
     def tables(self) -> list:
-        """The result as :class:`geosci.tables.Table` objects: side by side, counts, areas."""
+        """Return the result as :class:`geosci.tables.Table` objects: side by side, counts, areas."""
         from geosci.tables import Table
 
         out = [

@@ -37,13 +37,13 @@ class TravelModel(Protocol):
 
     @property
     def crs(self) -> str:
-        """The metric CRS its coordinates are in."""
+        """Return the metric CRS its coordinates are in."""
 
     def times(self, origins_xy: np.ndarray, dests_xy: np.ndarray) -> np.ndarray:
         """Door-to-door seconds, shape ``(n_origins, n_destinations)``."""
 
     def isochrone(self, origin_xy: np.ndarray, seconds: float) -> shapely.Geometry:
-        """The area reachable within ``seconds`` of one origin (metric polygon)."""
+        """Return the area reachable within ``seconds`` of one origin (metric polygon)."""
 
     def describe(self) -> dict[str, Any]:
         """Model, scenario, sources and parameters, for run summaries."""
