@@ -16,32 +16,39 @@ use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from geosci.errors import DataError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
     "CHINA_DATUMS",
+    "CRS_NAMES",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "convert",
     "convert_geometry",
     "convert_frame",
     "equal_area_crs",
+    "frame_to_crs",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "in_china",
     "metric_crs",
+    "parse_crs",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
 ]
 
-Datum = Literal["wgs84", "gcj02", "bd09"]
 CHINA_DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
+#: The names :func:`parse_crs` accepts besides any EPSG code, for help texts.
+CRS_NAMES: tuple[str, ...] = ("wgs84", "gcj02", "bd09", "cgcs2000")
 
 _A = 6378245.0  # semi-major axis used by the GCJ-02 algorithm (Krasovsky 1940)
 _EE = 0.00669342162296594323  # its first eccentricity squared
@@ -56,7 +63,7 @@ def _as_arrays(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     lon = np.asarray(lon, dtype="float64")
     lat = np.asarray(lat, dtype="float64")
     if lon.shape != lat.shape:
-        raise ValueError(f"lon and lat should have the same shape, got {lon.shape} and {lat.shape}")
+        raise DataError(f"lon and lat should have the same shape, got {lon.shape} and {lat.shape}")
     return lon, lat
 
 
@@ -191,11 +198,124 @@ _CONVERTERS: dict[tuple[str, str], Callable] = {
 }
 
 
+_USE = "use wgs84, gcj02 (AMap), bd09 (Baidu), cgcs2000 or EPSG:XXXX"
+_ALIASES = {
+    "wgs84": "wgs84", "wgs1984": "wgs84", "4326": "wgs84", "epsg4326": "wgs84", "crs84": "wgs84",
+    "ogccrs84": "wgs84", "gps": "wgs84",
+    "gcj02": "gcj02", "gcj": "gcj02", "amap": "gcj02", "gaode": "gcj02", "autonavi": "gcj02",
+    "tencent": "gcj02", "qq": "gcj02", "mars": "gcj02", "高德": "gcj02", "火星": "gcj02", "腾讯": "gcj02",
+    "bd09": "bd09", "bd": "bd09", "baidu": "bd09", "bd09ll": "bd09", "百度": "bd09",
+    "cgcs2000": "EPSG:4490", "4490": "EPSG:4490", "epsg4490": "EPSG:4490", "国家2000": "EPSG:4490",
+}  # fmt: skip
+
+
+def _from_pyproj(value, parameter: str) -> str:
+    """Name a CRS pyproj understands: ``wgs84``, ``EPSG:n`` or its PROJ string; refuse non-horizontal ones."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        crs = CRS.from_user_input(value)
+    except (CRSError, TypeError, ValueError):
+        raise ParameterError(parameter, f"{{name}} {str(value)!r} is not a CRS geosci knows: {_USE}") from None
+    from geosci import datum_crs  # the named GCJ-02 / BD-09 definitions geosci writes into files
+
+    named = datum_crs.datum_of(crs)
+    if named is not None:
+        return named
+    shown = str(value)[:60]
+    if crs.is_vertical and not crs.is_compound:
+        raise ParameterError(
+            parameter, f"{{name}} {shown!r} is a vertical CRS ({crs.name}), not a horizontal one: {_USE}"
+        )
+    if crs.is_compound:
+        horizontal = crs.sub_crs_list[0]
+        code = horizontal.to_epsg()
+        hint = f"EPSG:{code}" if code else "its horizontal part"
+        raise ParameterError(
+            parameter,
+            f"{{name}} {shown!r} is a compound CRS ({crs.name}) with a vertical part geosci does not use: "
+            f"give the horizontal CRS only ({hint}), or {_USE}",
+        )
+    if not (crs.is_geographic or crs.is_projected) or len(crs.axis_info) != 2:
+        raise ParameterError(
+            parameter, f"{{name}} {shown!r} is a {crs.type_name} ({crs.name}), not a 2D horizontal CRS: {_USE}"
+        )
+    code = crs.to_epsg()
+    if code == 4326:
+        return "wgs84"
+    return f"EPSG:{code}" if code else crs.to_string()
+
+
+def parse_crs(value: str | int | None, *, parameter: str = "crs") -> str:
+    """Turn any CRS name a planner may type into one canonical name.
+
+    One vocabulary for every command: ``wgs84``, ``gcj02`` (AMap/Gaode,
+    Tencent), ``bd09`` (Baidu), or ``EPSG:NNNN`` (``cgcs2000`` is
+    ``EPSG:4490``). Anything else pyproj understands (WKT, PROJ strings,
+    ``ESRI:`` codes) becomes its EPSG code, or its PROJ string when it has
+    none. Only 2D horizontal CRSs are accepted.
+
+    Parameters
+    ----------
+    value : str or int or None
+        What the user gave; ``None`` means WGS84.
+    parameter : str
+        The caller's name for the argument, used in error messages.
+
+    Returns
+    -------
+    str
+        ``"wgs84"``, ``"gcj02"``, ``"bd09"`` or an ``EPSG:`` code (a PROJ
+        string for a CRS without one).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name, and for vertical, compound or 3D CRSs.
+
+    Examples
+    --------
+    >>> parse_crs("AMap"), parse_crs("baidu"), parse_crs("WGS 84"), parse_crs(None)
+    ('gcj02', 'bd09', 'wgs84', 'wgs84')
+    >>> parse_crs("cgcs2000"), parse_crs(4544), parse_crs("epsg:4326")
+    ('EPSG:4490', 'EPSG:4544', 'wgs84')
+    >>> parse_crs("+proj=utm +zone=48 +datum=WGS84")
+    'EPSG:32648'
+    >>> parse_crs("mercator")
+    Traceback (most recent call last):
+    ...
+    geosci.errors.ParameterError: crs 'mercator' is not a CRS geosci knows: use wgs84, gcj02 (AMap), bd09 (Baidu), cgcs2000 or EPSG:XXXX
+    >>> parse_crs("EPSG:5773", parameter="to")
+    Traceback (most recent call last):
+    ...
+    geosci.errors.ParameterError: to 'EPSG:5773' is a vertical CRS (EGM96 height), not a horizontal one: use wgs84, gcj02 (AMap), bd09 (Baidu), cgcs2000 or EPSG:XXXX
+    """  # noqa: E501
+    if value is None:
+        return "wgs84"
+    if isinstance(value, bool):
+        raise ParameterError(parameter, f"{{name}} {value!r} is not a CRS geosci knows: {_USE}")
+    if isinstance(value, (int, np.integer)):
+        value = f"EPSG:{int(value)}"
+    text = str(value).strip()
+    key = re.sub(r"[\s_:\-]", "", text.lower())
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if not key:
+        raise ParameterError(parameter, f"{{name}} is empty: {_USE}")
+    if key.isdigit():
+        text = f"EPSG:{key}"
+    return _from_pyproj(text, parameter)
+
+
 def _check_datum(name: str, value: str) -> str:
-    key = str(value).lower().replace("-", "").replace("_", "")
-    key = {"gcj": "gcj02", "amap": "gcj02", "bd": "bd09", "baidu": "bd09", "epsg4326": "wgs84"}.get(key, key)
+    """Return the datum (wgs84, gcj02, bd09) ``value`` names; a ParameterError for anything else."""
+    try:
+        key = parse_crs(value, parameter=name)
+    except ParameterError:
+        key = None
     if key not in CHINA_DATUMS:
-        raise ValueError(f"{name} should be one of {', '.join(CHINA_DATUMS)}, got {value!r}")
+        raise ParameterError(name, f"{{name}} should be one of {', '.join(CHINA_DATUMS)}, got {value!r}")
     return key
 
 
@@ -253,7 +373,7 @@ def convert_frame(frame: gpd.GeoDataFrame, *, src: str, dst: str) -> gpd.GeoData
     export them.
     """
     if frame.crs is not None and not frame.crs.is_geographic:
-        raise ValueError(
+        raise DataError(
             f"convert_frame needs longitude/latitude data, got a projected CRS ({frame.crs.name}): "
             "reproject to EPSG:4326 first"
         )
@@ -305,3 +425,36 @@ def equal_area_crs(bounds: tuple[float, float, float, float]) -> str:
     """
     minx, miny, maxx, maxy = bounds
     return f"+proj=laea +lat_0={(miny + maxy) / 2:.4f} +lon_0={(minx + maxx) / 2:.4f} +ellps=GRS80 +units=m +no_defs"
+
+
+def frame_to_crs(frame: gpd.GeoDataFrame, crs_name: str | int) -> gpd.GeoDataFrame:
+    """Return a copy of a layer in the CRS ``crs_name`` (any value :func:`parse_crs` takes).
+
+    GCJ-02 and BD-09 are reached with :func:`convert_frame`; the result
+    carries the named GCJ-02 / BD-09 definition of :mod:`geosci.datum_crs`
+    as its CRS, so files written from it say what they hold. EPSG systems
+    are reached with ``to_crs``; ``cgcs2000`` (EPSG:4490) is labelled, not
+    shifted (it agrees with WGS84 to well under a metre).
+
+    Examples
+    --------
+    >>> from geosci.catalog import read_layer
+    >>> districts = read_layer("districts")
+    >>> frame_to_crs(districts, "amap").crs.name
+    'GCJ-02'
+    >>> frame_to_crs(districts, 4544).crs.to_epsg()
+    4544
+    """
+    from geosci import datum_crs
+
+    name = parse_crs(crs_name)
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs(4326)
+    if name in ("gcj02", "bd09"):
+        out = convert_frame(frame, src="wgs84", dst=name)
+        return out.set_crs(datum_crs.pyproj_crs(name), allow_override=True)
+    if name == "wgs84":
+        return frame.set_crs(4326, allow_override=True) if frame.crs is None else frame.copy()
+    if name == "EPSG:4490":
+        return frame.set_crs(name, allow_override=True)
+    return frame.to_crs(name)

@@ -180,31 +180,25 @@ def detect_text_encoding(data: bytes) -> str:
         raise DataError("cannot tell the text encoding (not UTF-8 or GBK/GB18030): pass --encoding") from None
 
 
-def resolve_crs(value: str | None) -> tuple[str | None, str]:
-    """Turn a ``--crs`` value into (pyproj CRS string, datum) where datum is wgs84, gcj02 or bd09.
+def resolve_crs(value: str | None, *, parameter: str = "crs") -> tuple[str | None, str]:
+    """Turn a CRS value into (pyproj CRS string, datum) where datum is wgs84, gcj02 or bd09.
+
+    A thin wrapper of :func:`geosci.crs.parse_crs`: GCJ-02 and BD-09 data
+    are longitude/latitude (read as EPSG:4326, then converted).
 
     Examples
     --------
-    >>> resolve_crs("gcj02"), resolve_crs("EPSG:4544")
-    (('EPSG:4326', 'gcj02'), ('EPSG:4544', 'wgs84'))
+    >>> resolve_crs("amap"), resolve_crs("EPSG:4544"), resolve_crs(None)
+    (('EPSG:4326', 'gcj02'), ('EPSG:4544', 'wgs84'), (None, 'wgs84'))
     """
+    from geosci.crs import parse_crs
+
     if value is None:
         return None, "wgs84"
-    key = value.strip().lower().replace("-", "").replace("_", "")
-    alias = {"gcj": "gcj02", "amap": "gcj02", "bd": "bd09", "baidu": "bd09", "4326": "wgs84", "epsg4326": "wgs84",
-             "4490": "cgcs2000", "epsg4490": "cgcs2000"}  # fmt: skip
-    key = alias.get(key, key)
-    if key in DATUM_CRS:
-        return DATUM_CRS[key], ("gcj02" if key == "gcj02" else "bd09" if key == "bd09" else "wgs84")
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
-    try:
-        return CRS.from_user_input(value).to_string(), "wgs84"
-    except CRSError:
-        raise DataError(
-            f"--crs {value!r} is not a CRS geosci knows: use wgs84, gcj02, bd09, cgcs2000 or EPSG:XXXX"
-        ) from None
+    name = parse_crs(value, parameter=parameter)
+    if name in ("wgs84", "gcj02", "bd09"):
+        return "EPSG:4326", name
+    return name, "wgs84"
 
 
 # ----------------------------------------------------------------------------- format readers

@@ -100,3 +100,70 @@ def test_metric_crs_is_the_gauss_kruger_zone():
 def test_round_trip_property(lon, lat):
     back = crs.gcj02_to_wgs84(*crs.wgs84_to_gcj02(lon, lat))
     assert _metres(lon, lat, *back) < 1e-3
+
+
+# ----------------------------------------------------------------------------- one CRS vocabulary
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("wgs84", "wgs84"), ("WGS 84", "wgs84"), ("EPSG:4326", "wgs84"), ("epsg:4326", "wgs84"), (4326, "wgs84"),
+        ("4326", "wgs84"), (None, "wgs84"), ("+proj=longlat +datum=WGS84 +no_defs", "wgs84"),
+        ("gcj02", "gcj02"), ("GCJ-02", "gcj02"), ("amap", "gcj02"), ("Gaode", "gcj02"), ("tencent", "gcj02"),
+        ("gcj", "gcj02"), ("bd09", "bd09"), ("BD-09", "bd09"), ("baidu", "bd09"), ("bd", "bd09"),
+        ("cgcs2000", "EPSG:4490"), ("EPSG:4490", "EPSG:4490"), (4544, "EPSG:4544"), ("EPSG:4523", "EPSG:4523"),
+        ("+proj=utm +zone=48 +datum=WGS84 +units=m", "EPSG:32648"),
+    ],
+)  # fmt: skip
+def test_parse_crs_gives_one_canonical_name(value, expected):
+    assert crs.parse_crs(value) == expected
+
+
+def test_parse_crs_keeps_a_crs_without_epsg_as_its_proj_string():
+    out = crs.parse_crs("+proj=tmerc +lon_0=106.5 +k=1 +x_0=500000 +ellps=GRS80 +units=m")
+    assert out.startswith("+proj=tmerc")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("mercator", "to 'mercator' is not a CRS geosci knows: use wgs84, gcj02 (AMap), bd09 (Baidu), cgcs2000"),
+        ("EPSG:5773", "to 'EPSG:5773' is a vertical CRS (EGM96 height), not a horizontal one"),
+        ("EPSG:4326+5773", "is a compound CRS (WGS 84 + EGM96 height) with a vertical part geosci does not use: "
+         "give the horizontal CRS only (EPSG:4326)"),
+        ("EPSG:4979", "is a Geographic 3D CRS (WGS 84), not a 2D horizontal CRS"),
+        ("EPSG:4978", "is a Geocentric CRS"),
+        ("", "to is empty"),
+        (True, "to True is not a CRS"),
+    ],
+)  # fmt: skip
+def test_parse_crs_refuses_with_the_parameter_named(value, message):
+    from geosci.errors import ParameterError
+
+    with pytest.raises(ParameterError) as info:
+        crs.parse_crs(value, parameter="to")
+    assert message in str(info.value)
+    assert info.value.parameter == "to"
+    assert info.value.for_option("--crs").startswith("--crs")
+
+
+def test_frame_to_crs_names_the_offset_datums():
+    from geosci.catalog import read_layer
+    from geosci.datum_crs import datum_of
+
+    districts = read_layer("districts")
+    for name, datum in (("amap", "gcj02"), ("baidu", "bd09")):
+        out = crs.frame_to_crs(districts, name)
+        assert datum_of(out.crs) == datum
+        moved = _metres(*shapely.get_coordinates(districts.geometry.values)[0],
+                        *shapely.get_coordinates(out.geometry.values)[0])  # fmt: skip
+        assert 250 < moved < 1500
+    assert crs.frame_to_crs(districts, "EPSG:4544").crs.to_epsg() == 4544
+    assert crs.frame_to_crs(districts, "cgcs2000").crs.to_epsg() == 4490
+    assert crs.frame_to_crs(districts, "wgs84").geometry.equals(districts.geometry)
+
+
+def test_crs_errors_are_geosci_errors():
+    from geosci.errors import DataError
+
+    with pytest.raises(DataError, match="same shape"):
+        crs.convert([1, 2], [3], src="wgs84", dst="gcj02")

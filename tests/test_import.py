@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geosci.commands import main
 from geosci.catalog import read_layer
+from geosci.commands import main
 from geosci.errors import DataError
 from geosci.ingest import detect_coordinate_columns, parse_coordinate, parse_coordinates, read_any
 
@@ -46,7 +46,7 @@ BAD = [
     ("no_coordinates.csv", ["--crs", "wgs84"], "no longitude/latitude columns found"),
     ("mixed_types.geojson", [], "mixed geometry types (1 Point, 1 LineString): keep one with --geometry-type"),
     ("duplicate_ids.geojson", [], "duplicate ids in column 'id'"),
-    ("amap_stations_gb18030.csv", ["--crs", "mercator"], "--crs 'mercator' is not a CRS geosci knows"),
+    ("amap_stations_gb18030.csv", ["--crs", "mercator"], "'mercator' is not a CRS geosci knows"),
     ("amap_stations_gb18030.csv", ["--crs", "gcj02", "--lon", "x", "--lat", "y"], "has no column 'x'"),
 ]
 
