@@ -27,7 +27,17 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["isochrone", "scores", "surface", "travel_time_matrix", "write_surface", "zonal_stats", "xy_of"]
+__all__ = [
+    "feature_names",
+    "isochrone",
+    "score_table",
+    "scores",
+    "surface",
+    "travel_time_matrix",
+    "write_surface",
+    "xy_of",
+    "zonal_stats",
+]
 
 
 def xy_of(frame: gpd.GeoDataFrame, crs: str) -> np.ndarray:
@@ -36,7 +46,8 @@ def xy_of(frame: gpd.GeoDataFrame, crs: str) -> np.ndarray:
     return np.column_stack([pts.x.values, pts.y.values])
 
 
-def _names(frame: gpd.GeoDataFrame) -> list[str]:
+def feature_names(frame: gpd.GeoDataFrame) -> list[str]:
+    """Return a display name for every feature: ``name_zh``, else ``name``, else ``id``, else the index."""
     for col in ("name_zh", "name", "id"):
         if col in frame.columns:
             return frame[col].astype(str).tolist()
@@ -57,7 +68,7 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
     if origins.empty or destinations.empty:
         raise DataError("origins and destinations need at least one feature each")
     t = model.times(xy_of(origins, model.crs), xy_of(destinations, model.crs)) / 60.0
-    o, d = _names(origins), _names(destinations)
+    o, d = feature_names(origins), feature_names(destinations)
     return pd.DataFrame({
         "origin": np.repeat(o, len(d)), "destination": np.tile(d, len(o)), "minutes": np.round(t.ravel(), 2),
     })  # fmt: skip
@@ -71,7 +82,7 @@ def isochrone(model, origin: gpd.GeoDataFrame, minutes: float) -> gpd.GeoDataFra
         raise DataError(f"minutes should be positive, got {minutes}")
     xy = xy_of(origin, model.crs)
     geoms = [model.isochrone(p, minutes * 60.0) for p in xy]
-    out = gpd.GeoDataFrame({"origin": _names(origin), "minutes": minutes}, geometry=geoms, crs=model.crs)
+    out = gpd.GeoDataFrame({"origin": feature_names(origin), "minutes": minutes}, geometry=geoms, crs=model.crs)
     out["area_km2"] = np.round(out.area / 1e6, 3)
     return out.to_crs(4326)
 
@@ -129,6 +140,67 @@ def scores(
         ratio = np.where(load > 0, s / np.where(load > 0, load, 1), 0.0)
         return (within * ratio[None, :]).sum(axis=1)
     raise DataError(f"method should be cumulative, gravity or 2sfca, got {method!r}")
+
+
+def _numeric_field(frame: gpd.GeoDataFrame, name: str | None, parameter: str) -> np.ndarray | None:
+    import pandas as pd
+
+    from geosci.errors import ParameterError
+
+    if name is None:
+        return None
+    if name not in frame.columns:
+        raise ParameterError(parameter, f"{{name}} {name!r} is not a field of the layer: use one of "
+                                        f"{', '.join(map(str, frame.columns.drop(frame.geometry.name)))}")  # fmt: skip
+    values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        example = frame[name].iloc[int(np.argmax(bad))]
+        raise ParameterError(parameter, f"{{name}} {name!r} should hold non-negative numbers; "
+                                        f"{int(bad.sum())} value(s) are not, e.g. {example!r}")  # fmt: skip
+    return values
+
+
+def score_table(
+    model,
+    origins: gpd.GeoDataFrame,
+    destinations: gpd.GeoDataFrame,
+    *,
+    method: str,
+    threshold: float | None = None,
+    beta: float | None = None,
+    supply_field: str | None = None,
+    demand_field: str | None = None,
+) -> pd.DataFrame:
+    """Score every origin's access to the destinations (see :func:`scores`), as a table.
+
+    Parameters
+    ----------
+    model : TravelModel
+    origins, destinations : GeoDataFrame
+    method : {"cumulative", "gravity", "2sfca"}
+    threshold, beta : float, optional
+        As for :func:`scores`.
+    supply_field : str, optional
+        Destination field with capacity or weight (default 1 each).
+    demand_field : str, optional
+        Origin field with population (2SFCA; default 1 each).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin``, ``score`` and ``nearest_min`` (minutes to the nearest destination).
+    """
+    import pandas as pd
+
+    if origins.empty or destinations.empty:
+        raise DataError("origins and destinations need at least one feature each")
+    supply = _numeric_field(destinations, supply_field, "supply_field")
+    demand = _numeric_field(origins, demand_field, "demand_field")
+    t = model.times(xy_of(origins, model.crs), xy_of(destinations, model.crs)) / 60.0
+    s = scores(t, method=method, threshold=threshold, beta=beta, supply=supply, demand=demand)
+    return pd.DataFrame({"origin": feature_names(origins), "score": np.round(s, 6),
+                         "nearest_min": np.round(np.min(t, axis=1), 2)})  # fmt: skip
 
 
 def surface(

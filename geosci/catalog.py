@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geosci.errors import DataError, LayerNotFoundError
+from geosci.errors import LayerNotFoundError, MissingCRSError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -34,11 +34,13 @@ __all__ = [
     "get_entry",
     "get_path",
     "get_table_entry",
+    "layer_table",
     "layers_dir",
     "list_layers",
     "list_tables",
     "read_layer",
     "read_table",
+    "select_features",
 ]
 
 REQUIRED_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "source")
@@ -155,10 +157,8 @@ def read_layer(name_or_path: str | Path) -> gpd.GeoDataFrame:
 
     try:
         frame, _ = read_any(path)
-    except DataError as exc:
-        if "has no CRS" in str(exc) or "no longitude/latitude" in str(exc):
-            raise DataError(f"{exc}; or convert it first with geosci import") from exc
-        raise
+    except MissingCRSError as exc:
+        raise MissingCRSError(f"{exc}; or convert it first with geosci import") from exc
     return frame
 
 
@@ -174,3 +174,48 @@ def read_table(name: str) -> pd.DataFrame:
 
     get_table_entry(name)
     return pd.read_csv(get_path(name), dtype=str, keep_default_na=False)
+
+
+def select_features(frame: gpd.GeoDataFrame, conditions: tuple[str, ...] | list[str], *, what: str = "the layer"):
+    """Keep the features matching every ``FIELD=VALUE`` condition (values compared as text).
+
+    Raises
+    ------
+    ParameterError
+        (parameter ``select``) for a malformed condition, an unknown field,
+        or when no feature matches.
+
+    Examples
+    --------
+    >>> len(select_features(read_layer("landmarks"), ["id=lm-hall"]))
+    1
+    """
+    for cond in conditions:
+        field, sep, value = cond.partition("=")
+        if not sep or field not in frame.columns:
+            fields = ", ".join(c for c in frame.columns if c != frame.geometry.name)
+            raise ParameterError("select", f"{{name}} should be FIELD=VALUE with a field of {what} ({fields}), "
+                                           f"got {cond!r}")  # fmt: skip
+        frame = frame[frame[field].astype(str) == value]
+    if frame.empty:
+        raise ParameterError("select", f"no feature of {what} matches {' and '.join(conditions)}: check {{name}}")
+    return frame
+
+
+def layer_table(*, scale: str | None = None) -> pd.DataFrame:
+    """Return one row per curated layer: name, scale, geometry, features, accuracy, titles and sources.
+
+    Examples
+    --------
+    >>> layer_table(scale="core")["scale"].unique().tolist()
+    ['core']
+    """
+    import pandas as pd
+
+    rows = []
+    for name in list_layers(scale=scale):
+        e = get_entry(name)
+        rows.append({"name": name, "scale": e["scale"], "geometry": e["geometry_type"], "features": e["feature_count"],
+                     "accuracy_m": e["accuracy_m"], "title_zh": e["title_zh"], "title_en": e["title_en"],
+                     "sources": "; ".join(e["sources"])})  # fmt: skip
+    return pd.DataFrame(rows)

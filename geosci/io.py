@@ -15,12 +15,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geosci.errors import DataError, OutputExistsError
+from geosci.errors import DataError, OutputExistsError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["VECTOR_FORMATS", "atomic_path", "format_for", "shapefile_field_notes", "write_bytes", "write_layer"]
+__all__ = [
+    "VECTOR_FORMATS",
+    "OutputSet",
+    "atomic_path",
+    "check_output",
+    "format_for",
+    "shapefile_field_notes",
+    "write_bytes",
+    "write_layer",
+]
 
 
 def shapefile_field_notes(columns) -> list[str]:
@@ -66,15 +75,117 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     )
 
 
+def _siblings(path: Path) -> list[Path]:
+    """Return the files a path stands for: a Shapefile's sidecars too."""
+    if path.suffix.lower() == ".shp":
+        return [path.with_suffix(ext) for ext in _SHP_SIDECARS]
+    return [path]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(
+    path: str | Path, *, overwrite: bool = False, inputs: tuple | list = (), parameter: str = "out"
+) -> Path:
+    """Check before any work that ``path`` can be written, and return it as a Path.
+
+    Refuses a folder, a missing or unwritable parent folder, an existing
+    file without ``overwrite`` (a Shapefile's sidecars included), and any
+    output that is one of the ``inputs`` (symlinks resolved, Shapefile
+    sidecars compared), with or without ``overwrite``.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``parameter`` and the fix.
+    OutputExistsError
+        When the file exists and ``overwrite`` is false.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ParameterError(parameter, f"{{name}} {str(path)!r} is a folder: give a file name")
+    parent = path.parent
+    if not parent.exists():
+        raise ParameterError(parameter, f"{{name}}: the folder of {str(path)!r} does not exist: create it first")
+    if not parent.is_dir():
+        raise ParameterError(parameter, f"{{name}}: {str(parent)!r} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ParameterError(parameter, f"{{name}}: cannot write in {str(parent)!r} (read-only): choose another folder")
+    if len(path.name.encode("utf-8")) > 240:
+        raise ParameterError(parameter, f"{{name}}: the file name of {str(path)!r} is too long (over 240 bytes)")
+    for out in _siblings(path):
+        for item in inputs:
+            if item is None or not isinstance(item, (str, os.PathLike)):
+                continue
+            for src in _siblings(Path(item)):
+                if _same_file(out, src):
+                    raise ParameterError(parameter, f"{{name}} {str(path)!r} is the input file {str(item)!r}: "
+                                                    "write to another file; inputs are never modified")  # fmt: skip
+    if not overwrite:
+        for out in _siblings(path):
+            if out.exists():
+                raise OutputExistsError(f"{out} exists: pass --overwrite to replace it")
+    return path
+
+
 def _check_target(path: Path, *, overwrite: bool) -> None:
-    if path.exists() and not overwrite:
-        raise OutputExistsError(f"{path} exists: pass --overwrite to replace it")
-    if not path.parent.exists():
-        raise DataError(f"the folder of {path} does not exist: create it first")
+    try:
+        check_output(path, overwrite=overwrite)
+    except ParameterError as exc:
+        raise DataError(exc.for_option(str(path)).split(": ", 1)[-1]) from None
+
+
+class OutputSet:
+    """All the files of one command, made visible together or not at all.
+
+    Writers (:func:`write_bytes`, :func:`write_layer`, :func:`atomic_path`)
+    given ``outputs=`` write to temporary files beside each destination and
+    register them; leaving the ``with`` block without an error renames them
+    all into place, one after another, only once every file is complete. An
+    error, Ctrl-C or SIGTERM (turned into ``SystemExit`` by the command
+    line) removes the temporary files and leaves the destinations as they were.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+        self.written: list[Path] = []
+
+    def add(self, tmp: Path, final: Path) -> None:
+        """Register a complete temporary file to be renamed to ``final``."""
+        self._pending.append((tmp, final))
+
+    def __enter__(self) -> OutputSet:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            for tmp, final in self._pending:
+                os.replace(tmp, final)
+                self.written.append(final)
+        else:
+            for tmp, _ in self._pending:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        self._pending.clear()
+
+
+def _os_error(exc: OSError, path: Path) -> DataError:
+    import errno
+
+    why = {errno.ENOSPC: "the disk is full", errno.EROFS: "the disk is read-only", errno.EACCES: "permission denied",
+           errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno, exc.strerror or str(exc))  # fmt: skip
+    return DataError(f"cannot write {path}: {why}")
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path, *, overwrite: bool = False, suffix: str | None = None) -> Iterator[Path]:
+def atomic_path(
+    path: str | Path, *, overwrite: bool = False, suffix: str | None = None, outputs: OutputSet | None = None
+) -> Iterator[Path]:
     """Yield a temporary path; on success rename it to ``path``.
 
     Parameters
@@ -86,24 +197,37 @@ def atomic_path(path: str | Path, *, overwrite: bool = False, suffix: str | None
     suffix : str, optional
         Suffix of the temporary file (defaults to that of ``path``, which
         some writers use to pick a format).
+    outputs : OutputSet, optional
+        Register the finished file there instead of renaming it now.
     """
     path = Path(path)
     _check_target(path, overwrite=overwrite)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix or path.suffix, dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".geosci-", suffix=suffix or path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise _os_error(exc, path) from None
     os.close(fd)
     os.unlink(tmp)  # writers such as GDAL want to create the file themselves
     tmp_path = Path(tmp)
+    done = False
     try:
-        yield tmp_path
-        os.replace(tmp_path, path)
+        try:
+            yield tmp_path
+        except OSError as exc:
+            raise _os_error(exc, path) from None
+        if outputs is not None:
+            outputs.add(tmp_path, path)
+        else:
+            os.replace(tmp_path, path)
+        done = True
     finally:
-        if tmp_path.exists():
+        if not done and tmp_path.exists():
             tmp_path.unlink()
 
 
-def write_bytes(data: bytes, path: str | Path, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` atomically."""
-    with atomic_path(path, overwrite=overwrite) as tmp:
+def write_bytes(data: bytes, path: str | Path, *, overwrite: bool = False, outputs: OutputSet | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically (with ``outputs``: together with the set's other files)."""
+    with atomic_path(path, overwrite=overwrite, outputs=outputs) as tmp:
         tmp.write_bytes(data)
     return Path(path)
 
@@ -120,7 +244,14 @@ def _frame_to_csv(frame: gpd.GeoDataFrame) -> bytes:
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None, overwrite: bool = False) -> Path:
+def write_layer(
+    frame: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    overwrite: bool = False,
+    outputs: OutputSet | None = None,
+) -> Path:
     """Write a layer atomically as GeoJSON, GeoPackage, Shapefile or CSV.
 
     Text is written as UTF-8; a Shapefile gets a ``.cpg`` saying so. A CSV
@@ -135,6 +266,8 @@ def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = 
     fmt : {"geojson", "gpkg", "shp", "csv"}, optional
     overwrite : bool
         Replace an existing file.
+    outputs : OutputSet, optional
+        Make the file visible together with the set's other files.
 
     Returns
     -------
@@ -143,15 +276,16 @@ def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = 
     path = Path(path)
     fmt = format_for(path, fmt)
     if fmt == "csv":
-        return write_bytes(_frame_to_csv(frame), path, overwrite=overwrite)
+        return write_bytes(_frame_to_csv(frame), path, overwrite=overwrite, outputs=outputs)
     driver = VECTOR_FORMATS[fmt][1]
     if fmt != "shp":
-        with atomic_path(path, overwrite=overwrite, suffix=VECTOR_FORMATS[fmt][0][0]) as tmp:
-            frame.to_file(tmp, driver=driver, engine="pyogrio", layer=path.stem if fmt == "gpkg" else None)
+        # the layer is named for the destination, never for the temporary file
+        with atomic_path(path, overwrite=overwrite, suffix=VECTOR_FORMATS[fmt][0][0], outputs=outputs) as tmp:
+            frame.to_file(tmp, driver=driver, engine="pyogrio", layer=path.stem)
         return path
     # a Shapefile is several files: write them in a temporary folder, then move each
     _check_target(path, overwrite=overwrite)
-    tmpdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
+    tmpdir = Path(tempfile.mkdtemp(prefix=".geosci-", dir=path.parent))
     try:
         import warnings
 
@@ -160,7 +294,15 @@ def write_layer(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = 
             warnings.simplefilter("ignore", RuntimeWarning)
             frame.to_file(tmpdir / f"{path.stem}.shp", driver=driver, engine="pyogrio", encoding="UTF-8")
         for part in sorted(tmpdir.iterdir()):
-            os.replace(part, path.with_suffix(part.suffix))
+            final = path.with_suffix(part.suffix)
+            if outputs is not None:
+                moved = path.parent / f".geosci-{tmpdir.name[-8:]}{part.suffix}"
+                os.replace(part, moved)
+                outputs.add(moved, final)
+            else:
+                os.replace(part, final)
+    except OSError as exc:
+        raise _os_error(exc, path) from None
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
     return path
