@@ -44,6 +44,8 @@ from geosci.errors import ParameterError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from geosci.io import OutputSet
+
 __all__ = [
     "HEADERS",
     "TABLE_FORMATS",
@@ -668,6 +670,7 @@ def write_tables(
     summary: dict[str, Any] | None = None,
     overwrite: bool = False,
     layers: Sequence[str] | None = None,
+    outputs: OutputSet | None = None,
 ) -> list[Path]:
     """Write tables to ``path`` atomically, in the format its suffix names.
 
@@ -691,6 +694,9 @@ def write_tables(
     layers : sequence of str, optional
         Further catalog layers whose sources and accuracy notes belong in
         the notes.
+    outputs : geosci.io.OutputSet, optional
+        Register the files there, to appear together with a command's other
+        outputs; by default they appear together when all are written.
 
     Returns
     -------
@@ -698,9 +704,7 @@ def write_tables(
         The files written. Every file is rendered first, then all are
         written together: either all appear or none.
     """
-    import contextlib
-
-    from geosci.io import atomic_path
+    from geosci.io import OutputSet, check_output, write_bytes
 
     if not tables:
         raise ParameterError("tables", "{name}: there is no table to write")
@@ -719,8 +723,13 @@ def write_tables(
         files = {Path(path): _md_document(tables, summary, layers).encode("utf-8")}
     else:
         files = {Path(path): render(tables, kind, summary=summary).encode("utf-8")}
-    with contextlib.ExitStack() as stack:
-        temps = {p: stack.enter_context(atomic_path(p, overwrite=overwrite)) for p in files}  # refuses before writing
+    for p in files:  # refuse before writing anything
+        check_output(p, overwrite=overwrite)
+    if outputs is not None:
         for p, data in files.items():
-            temps[p].write_bytes(data)
+            write_bytes(data, p, overwrite=overwrite, outputs=outputs)
+        return list(files)
+    with OutputSet() as own:
+        for p, data in files.items():
+            write_bytes(data, p, overwrite=overwrite, outputs=own)
     return list(files)
