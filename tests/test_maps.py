@@ -8,8 +8,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from geosci.commands import main
 from geosci.catalog import read_layer
+from geosci.commands import main
 from geosci.crs import wgs84_to_gcj02
 from geosci.errors import DataError
 from geosci.mapping import build_map, legend_entries
@@ -162,3 +162,30 @@ def test_png_without_a_browser_is_a_clear_error(tmp_path, monkeypatch):
     assert res.exit_code == 2
     assert "GEOSCI_BROWSER='no-such-browser-here' is not an executable browser" in res.stderr
     assert not (tmp_path / "r.png").exists()
+
+
+def test_a_metric_frame_is_reprojected_not_drawn_as_degrees():
+    recipe = {"name": "t", "layers": [{"layer": "universities", "label": True}]}
+    metric = read_layer("universities").to_crs(4544)
+    page = map_to_html(build_map(recipe, frames={"universities": metric}))
+    block = _geojson_blocks(page)[0]
+    x, y = block["features"][0]["geometry"]["coordinates"]
+    assert 105 < x < 107 and 29 < y < 30
+
+
+def test_note_is_built_from_the_catalog_and_credits_the_users_file(tmp_path):
+    from geosci.catalog import get_entry
+    from geosci.mapping import source_notes
+    from geosci.recipes import recipe_for_files
+
+    mine = tmp_path / "my_sites.geojson"
+    read_layer("universities").to_file(mine, driver="GeoJSON")
+    note = source_notes(recipe_for_files([str(mine)], base=load_recipe("transit")), lang="en")
+    rows = {r["title_en"]: r for r in note["layers"]}
+    rail = get_entry("rail_lines")
+    assert rows[rail["title_en"]]["sources"] == rail["sources"]
+    assert (rail.get("attribution") or rail["licence"]) in note["text"]
+    user = rows["my_sites.geojson"]
+    assert user["user"] and user["sources"] == ["my_sites.geojson (user's file)"]
+    alone = source_notes(recipe_for_files([str(mine)]), lang="en")
+    assert alone["documents"] == {} and "planning" not in alone["text"].lower()
