@@ -30,6 +30,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "feature_names",
     "isochrone",
+    "isochrones",
+    "matrix_tables",
+    "score_tables",
+    "surface_run",
+    "write_isochrones",
     "score_table",
     "scores",
     "surface",
@@ -291,3 +296,109 @@ def zonal_stats(
             "max_min": round(float(ok.max()), 2) if len(ok) else None,
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _layer(value, select=(), what: str = "the layer"):
+    from geosci.catalog import read_layer, select_features
+
+    frame = value if hasattr(value, "geometry") else read_layer(value)
+    return select_features(frame, tuple(select), what=str(what)) if select else frame
+
+
+def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False) -> list:
+    """Travel-time matrix between two layers (names, files or frames) as a table.
+
+    ``wide`` gives one row per origin and one column per destination (for
+    people); otherwise the long table ``origin, destination, minutes``.
+    """
+    from geosci.tables import Table
+
+    table = travel_time_matrix(model, _layer(origins, select, origins), _layer(destinations))
+    if wide:
+        table = table.pivot(index="origin", columns="destination", values="minutes").reset_index()
+        table.columns.name = None
+    return [Table("matrix", table, "出行时间矩阵（分钟）", "Travel-time matrix (minutes)")]
+
+
+def score_tables(model, origins, destinations, *, method: str, threshold=None, beta=None, supply_field=None,
+                 demand_field=None, summary: dict | None = None) -> tuple[list, dict]:  # fmt: skip
+    """Return the accessibility scores of every origin as a table, and the run summary with the score's settings."""
+    from geosci.tables import Table
+
+    frame = score_table(model, _layer(origins), _layer(destinations), method=method, threshold=threshold,
+                        beta=beta, supply_field=supply_field, demand_field=demand_field)  # fmt: skip
+    summary = dict(summary or {})
+    summary["score"] = {"method": method, "threshold_min": threshold, "beta": beta}
+    return [Table("scores", frame, "可达性得分", "Accessibility scores")], summary
+
+
+def isochrones(model, origin, minutes: list[float], *, select=()) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Isochrones of every selected origin for every budget in ``minutes`` (bands), and the origins."""
+    import pandas as pd
+
+    origins = _layer(origin, select, origin)
+    frames = [isochrone(model, origins, m) for m in minutes]
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["scenario"] = model.describe().get("scenario")
+    return out, origins
+
+
+def write_isochrones(iso, origins, *, out, map_out=None, overwrite: bool = False) -> list:
+    """Write isochrone polygons (and their map), all files or none."""
+    from pathlib import Path
+
+    from geosci.io import OutputSet, write_layer
+
+    done = []
+    with OutputSet() as outputs:
+        write_layer(iso, out, overwrite=overwrite, outputs=outputs)
+        done.append((Path(out), f"{len(iso)} isochrones"))
+        if map_out:
+            from geosci.mapfiles import write_result_map
+            from geosci.recipes import isochrone_recipe
+
+            recipe, frames = isochrone_recipe(iso, origins, float(iso["minutes"].max()))
+            write_result_map(recipe, frames, map_out, overwrite=overwrite, outputs=outputs)
+            done.append((Path(map_out), "map"))
+    return done
+
+
+def _extent_bounds(extent, crs: str) -> tuple:
+    from geosci.catalog import read_layer
+    from geosci.errors import ParameterError
+
+    parts = str(extent).split(",")
+    if len(parts) == 4:
+        try:
+            x0, y0, x1, y1 = (float(p) for p in parts)
+        except ValueError:
+            raise ParameterError("extent", "{name} should be a layer or minx,miny,maxx,maxy in degrees, "
+                                           f"got {extent!r}") from None  # fmt: skip
+        if not (np.isfinite([x0, y0, x1, y1]).all() and x1 > x0 and y1 > y0):
+            raise ParameterError("extent", f"{{name}} {extent!r} should have minx < maxx and miny < maxy")
+        import geopandas as gpd
+        import shapely
+
+        box = gpd.GeoSeries([shapely.box(x0, y0, x1, y1)], crs=4326).to_crs(crs)
+        return tuple(box.total_bounds)
+    frame = read_layer(extent).to_crs(crs)
+    x0, y0, x1, y1 = frame.total_bounds
+    if not (x1 > x0 and y1 > y0):
+        raise ParameterError("extent", f"{{name}} {extent!r} covers no area (a single point?): give a larger extent")
+    return (x0, y0, x1, y1)
+
+
+def surface_run(model, origin, *, select=(), cell_m: float, extent="districts", out, zones=None,
+                zone_field: str = "name_zh", overwrite: bool = False) -> tuple[str, list]:  # fmt: skip
+    """Compute a travel-time surface, write it as a GeoTIFF, and return its description and zonal tables."""
+    from geosci.catalog import read_layer
+    from geosci.tables import Table
+
+    bounds = _extent_bounds(extent, model.crs)
+    grid, transform, crs = surface(model, _layer(origin, select, origin), cell_m=cell_m, bounds=bounds)
+    write_surface(grid, transform, crs, out, overwrite=overwrite)
+    info = f"{grid.shape[1]}x{grid.shape[0]} cells of {cell_m:g} m, {crs}"
+    if not zones:
+        return info, []
+    stats = zonal_stats(grid, transform, crs, read_layer(zones), zone_field=zone_field)
+    return info, [Table("zones", stats, "分区统计（分钟）", "Zonal statistics (minutes)")]

@@ -14,8 +14,9 @@ a walking distance along it instead of a straight-line radius.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +36,8 @@ __all__ = [
     "classify",
     "coverage",
     "default_scenarios",
+    "measure",
+    "write_result",
     "nearest_distance",
     "select_scenario",
     "statuses_from_lines",
@@ -264,6 +267,7 @@ class CoverageResult:
     features: gpd.GeoDataFrame  # every target feature with its nearest source and distance, per scenario
     gaps: gpd.GeoDataFrame  # uncovered part of each zone, per scenario (WGS84)
     summary: dict[str, Any] = field(default_factory=dict)
+    sources: gpd.GeoDataFrame | None = None  # the catchment sources (WGS84), for maps
 
     def side_by_side(self) -> pd.DataFrame:
         """Return the target counts with scenarios side by side, one cell ``"covered (share), n uncertain"`` each.
@@ -281,18 +285,25 @@ class CoverageResult:
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def tables(self) -> list:
-        """Return the result as :class:`geosci.tables.Table` objects: side by side, counts, areas."""
+    def tables(self, *, view: str = "all") -> list:
+        """Return the result as :class:`geosci.tables.Table` objects.
+
+        Parameters
+        ----------
+        view : {"all", "people", "data"}
+            ``people``: the side-by-side table and the areas (for a
+            terminal or a document); ``data``: the long counts, areas and
+            per-feature classes (for JSON); ``all``: every table (a workbook).
+        """
         from geosci.tables import Table
 
-        out = [
-            Table("coverage", self.side_by_side(), "覆盖情况（情景对比）", "Coverage, scenarios side by side"),
-            Table("counts", self.targets, "覆盖计数", "Coverage counts", percent=("share", "uncertain_share")),
-        ]
-        if not self.areas.empty:
-            pct = tuple(c for c in ("area_share", "population_share") if c in self.areas.columns)
-            out.append(Table("areas", self.areas, "面积与人口覆盖", "Area and population covered", percent=pct))
-        return out
+        side = Table("side_by_side", self.side_by_side(), "覆盖情况（情景对比）", "Coverage, scenarios side by side")
+        counts = Table("coverage", self.targets, "覆盖计数", "Coverage counts", percent=("share", "uncertain_share"))
+        pct = tuple(c for c in ("area_share", "population_share") if c in self.areas.columns)
+        areas = Table("areas", self.areas, "面积与人口覆盖", "Area and population covered", percent=pct)
+        feats = Table("features", self.features.drop(columns="geometry"), "逐项结果", "Every target and its class")
+        chosen = {"people": [side, areas], "data": [counts, areas, feats], "all": [side, counts, areas, feats]}
+        return chosen[view]
 
 
 def _zone_of(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, name_field: str) -> np.ndarray:
@@ -472,3 +483,169 @@ def coverage(
         gaps=gaps.to_crs(4326),
         summary=summary,
     )
+
+
+def gtfs_stops(path: str | Path, *, date: str | None = None) -> gpd.GeoDataFrame:
+    """Return the stops of a GTFS feed served on ``date`` (stations merged), as WGS84 points."""
+    import geopandas as gpd
+
+    from geosci.gtfs import read_schedule
+
+    st = read_schedule(path, date=date)["stations"]
+    return gpd.GeoDataFrame({"id": st["station"].astype(str), "name_zh": st["stop_name"].astype(str)},
+                            geometry=gpd.points_from_xy(st["stop_lon"], st["stop_lat"]), crs=4326)  # fmt: skip
+
+
+def measure(
+    sources: str | Path | gpd.GeoDataFrame = "rail_stations",
+    *,
+    lines: str | Path | gpd.GeoDataFrame | None = "rail_lines",
+    targets: Sequence[str | Path] | None = None,
+    zones: str | Path | gpd.GeoDataFrame | None = "districts",
+    zone_field: str = "name_zh",
+    radius_m: float | None = None,
+    minutes: float | None = None,
+    scenarios: Sequence[str] | None = None,
+    params: AccessParams | None = None,
+    population: str | None = None,
+    population_field: str | None = None,
+    network: str | Path | None = None,
+    gtfs: str | Path | None = None,
+    gtfs_date: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CoverageResult:
+    """Coverage from layer names or files, as the command line runs it.
+
+    Reads every layer once, takes station statuses from ``lines`` (so a
+    user's own lines file changes which stations each scenario opens),
+    uses the stops of a GTFS feed served on ``gtfs_date`` as sources when
+    ``gtfs`` is given, and walks on an OSM ``network`` when given.
+
+    Parameters
+    ----------
+    sources : str, path or GeoDataFrame
+        Catchment sources (default the rail stations); ignored with ``gtfs``.
+    lines : str, path or GeoDataFrame, optional
+        Lines whose ``status`` sets the stations' scenarios.
+    targets : sequence of str or path, optional
+        Layers to count (default :data:`DEFAULT_TARGETS`).
+    zones, zone_field, radius_m, minutes, params, population, population_field :
+        As for :func:`coverage`.
+    scenarios : sequence of str, optional
+        Default: all three for sources with statuses, else all sources.
+    network : path, optional
+        OSM extract to walk on.
+    gtfs, gtfs_date : path and str, optional
+        GTFS feed whose stops (served on that day) are the sources.
+    progress : callable, optional
+        Called with each scenario when done.
+
+    Returns
+    -------
+    CoverageResult
+
+    Examples
+    --------
+    >>> res = measure(radius_m=800, targets=["universities"], scenarios=["existing"])
+    >>> res.summary["sources"]["targets"]
+    'universities'
+    """
+    from geosci.catalog import read_layer
+    from geosci.errors import ParameterError
+
+    def frame(value):
+        return value if hasattr(value, "geometry") else read_layer(value)
+
+    if (radius_m is None) == (minutes is None):
+        raise ParameterError("radius_m", "give the catchment as {name} METRES or --minutes MINUTES (one of them)")
+    if gtfs_date is not None and gtfs is None:
+        raise ParameterError("gtfs_date", "{name} needs a GTFS feed: give --gtfs as well")
+    if gtfs is not None:
+        src = gtfs_stops(gtfs, date=gtfs_date)
+        source_name = f"{gtfs} (stops served on {gtfs_date or 'the first day of its first week'})"
+    else:
+        src = frame(sources)
+        source_name = str(sources) if not hasattr(sources, "geometry") else "given frame"
+        if lines is not None and "lines" in src.columns:
+            src = statuses_from_lines(src, frame(lines))
+    if not bool((src.geom_type == "Point").all()):
+        raise ParameterError("sources", "{name} should be points (stations or sites), got "
+                                        f"{', '.join(sorted(set(src.geom_type.astype(str))))}")  # fmt: skip
+    scen = list(scenarios) if scenarios else default_scenarios(src)
+    target_frames = {str(t): frame(t) for t in (targets or DEFAULT_TARGETS)}
+    zone_frame = frame(zones) if zones is not None else None
+    if zone_frame is not None and zone_field not in zone_frame.columns:
+        fields = ", ".join(c for c in zone_frame.columns if c != zone_frame.geometry.name)
+        raise ParameterError("zone_field", f"{{name}} {zone_field!r} is not a field of the zones ({fields})")
+    net = None
+    if network is not None:
+        from geosci.realnet import WalkNetwork
+
+        net = WalkNetwork.from_osm(network)
+    res = coverage(src, target_frames, zones=zone_frame, zone_field=zone_field, radius_m=radius_m, minutes=minutes,
+                   scenarios=scen, params=params, population=population, population_field=population_field,
+                   network=net, progress=progress)  # fmt: skip
+    res.sources = src
+    res.summary["sources"] = {
+        "stations": source_name, "lines": str(lines) if lines is not None and gtfs is None else None,
+        "targets": ", ".join(target_frames), "zones": str(zones) if zones is not None else None,
+        "population": population, "network": str(network) if network else None,
+    }  # fmt: skip
+    return res
+
+
+def write_result(
+    result: CoverageResult,
+    *,
+    out: str | Path | None = None,
+    fmt: str | None = None,
+    gaps: str | Path | None = None,
+    map_out: str | Path | None = None,
+    overwrite: bool = False,
+) -> list[tuple[Path, str]]:
+    """Write a coverage result's files, all of them or none.
+
+    Parameters
+    ----------
+    result : CoverageResult
+    out : path, optional
+        The tables (``.xlsx``, ``.csv``, ``.md``, ``.json``, ``.txt``) or,
+        with ``fmt="geojson"``, every target with its class as a layer.
+    fmt : str, optional
+        The format asked for; it must agree with ``out``'s suffix.
+    gaps : path, optional
+        The uncovered part of each zone, per scenario, as a layer.
+    map_out : path, optional
+        A coverage map of the last scenario (offline HTML).
+    overwrite : bool
+
+    Returns
+    -------
+    list of (path, description)
+    """
+    from geosci.io import OutputSet, write_layer
+
+    done: list[tuple[Path, str]] = []
+    with OutputSet() as outputs:
+        if out:
+            if fmt == "geojson":
+                done.append((write_layer(result.features, out, overwrite=overwrite, outputs=outputs), "targets"))
+            else:
+                from geosci.tables import write_tables
+
+                view = "data" if fmt == "json" else "all"
+                for p in write_tables(result.tables(view=view), out, fmt=None if fmt in (None, "text") else fmt,
+                                      summary=result.summary, overwrite=overwrite, outputs=outputs):  # fmt: skip
+                    done.append((Path(p), "tables"))
+        if gaps:
+            write_layer(result.gaps, gaps, overwrite=overwrite, outputs=outputs)
+            done.append((Path(gaps), f"{len(result.gaps)} gap geometries"))
+        if map_out:
+            from geosci.mapfiles import write_result_map
+            from geosci.recipes import coverage_recipe
+
+            last = result.summary["scenarios"][-1]
+            recipe, frames = coverage_recipe(result, result.sources, last)
+            write_result_map(recipe, frames, map_out, overwrite=overwrite, outputs=outputs)
+            done.append((Path(map_out), f"map, scenario {last}"))
+    return done

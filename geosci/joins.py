@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geosci.errors import DataError
+from geosci.errors import DataError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["join", "zone_counts"]
+__all__ = ["join", "join_tables", "write_joined", "zone_counts"]
 
 
 def join(
@@ -59,7 +59,8 @@ def join(
     from geosci.crs import metric_crs
 
     if zone_field not in zones.columns:
-        raise DataError(f"the zones layer has no field {zone_field!r}: pass --zone-field")
+        fields = ", ".join(c for c in zones.columns if c != zones.geometry.name)
+        raise ParameterError("zone_field", f"{{name}} {zone_field!r} is not a field of the zones ({fields})")
     if features.empty or zones.empty:
         raise DataError("both layers need at least one feature")
     crs = metric_crs(tuple(features.to_crs(4326).total_bounds))
@@ -84,3 +85,32 @@ def zone_counts(joined: gpd.GeoDataFrame, *, name_field: str = "name_zh") -> pd.
     names = joined[name_field].astype(str) if name_field in joined.columns else joined.index.astype(str)
     frame = pd.DataFrame({"zone": joined["zone"].replace("", "(none)"), "name": names})
     return frame.groupby("zone", sort=True)["name"].agg(count="size", features=lambda s: "、".join(s)).reset_index()
+
+
+def join_tables(
+    layer, zones, *, zone_field: str = "name_zh", nearest: bool = False, max_distance_m: float | None = None,
+    counts: bool = False,
+) -> tuple[gpd.GeoDataFrame, list]:
+    """Join a layer (name, file or frame) to zones and return the joined layer and its table.
+
+    The table lists every feature with its zone and distance, or with
+    ``counts`` the count and list of features per zone.
+    """
+    from geosci.catalog import read_layer
+    from geosci.tables import Table
+
+    def frame(value):
+        return value if hasattr(value, "geometry") else read_layer(value)
+
+    joined = join(frame(layer), frame(zones), zone_field=zone_field, nearest=nearest, max_distance_m=max_distance_m)
+    if counts:
+        return joined, [Table("counts", zone_counts(joined), "分区计数", "Features per zone")]
+    cols = [c for c in ("id", "name_zh", "zone", "distance_m") if c in joined.columns]
+    return joined, [Table("joined", joined[cols], "空间关联", "Features and their zones")]
+
+
+def write_joined(joined: gpd.GeoDataFrame, path, *, overwrite: bool = False):
+    """Write the joined layer (any vector format by suffix), atomically."""
+    from geosci.io import write_layer
+
+    return write_layer(joined, path, overwrite=overwrite)

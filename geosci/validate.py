@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geosci.catalog import REQUIRED_FIELDS, STATUSES, catalog, file_sha256, get_entry, layers_dir
+from geosci.catalog import REQUIRED_FIELDS, STATUSES, catalog, file_sha256, get_entry, layers_dir, list_layers
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["SCALE_BOUNDS", "Problem", "validate_catalog_entry", "validate_frame", "validate_path"]
+__all__ = ["SCALE_BOUNDS", "Problem", "validate_all", "validate_catalog_entry", "validate_frame", "validate_path"]
 
 # (minx, miny, maxx, maxy) in degrees that each scale's features must lie in.
 SCALE_BOUNDS = {
@@ -133,6 +133,12 @@ def validate_catalog_entry(name: str) -> list[Problem]:
         msg = f"geometry types {sorted(types)} differ from the catalog's {entry['geometry_type']}"
         problems.append(Problem(name, msg))
     return problems + validate_frame(frame, layer=name, scale=entry["scale"])
+
+
+def validate_all() -> tuple[str, list[Problem]]:
+    """Check every curated layer; return what was checked (in words) and the problems found."""
+    names = list_layers()
+    return f"{len(names)} catalog layers", [p for n in names for p in validate_catalog_entry(n)]
 
 
 def validate_path(path: str | Path, *, scale: str | None = None) -> list[Problem]:

@@ -152,7 +152,7 @@ def test_export_gcj02_shifts_by_the_gcj_offset(run, tmp_path):
     [
         (["layers", "show", "distrcts"], "Error: unknown layer 'distrcts'; did you mean districts?"),
         (["layers", "export", "districts", "--out", "x.txt"], "Error: cannot tell the format of 'x.txt'"),
-        (["layers", "export", "districts", "--out", "/nonexistent/dir/x.geojson"], "Error: the folder of"),
+        (["layers", "export", "districts", "--out", "/nonexistent/dir/x.geojson"], "Error: --out: the folder of"),
         (["layers", "export", "districts", "--out", "x.geojson", "--crs", "EPSG:99999"], "Error: --crs 'EPSG:99999'"),
     ],
 )

@@ -44,4 +44,4 @@ def test_cli_join():
     rows = {r["id"]: r["zone"] for r in json.loads(res.stdout)}
     assert rows["inc-jinfeng"] == "科技活力赋能中心" and rows["inc-xiyong"] == "科学动力储能中心"
     res = CliRunner().invoke(main, ["join", "universities", "--to", "districts", "--zone-field", "nope"])
-    assert res.exit_code == 2 and "has no field 'nope'" in res.stderr
+    assert res.exit_code == 2 and "--zone-field 'nope' is not a field of the zones" in res.stderr

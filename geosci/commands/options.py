@@ -1,0 +1,236 @@
+"""Options shared by the commands, declared once (rasterio ``rio/options.py`` style).
+
+Choices come from the library's constants, and values are checked in
+callbacks before any work: numbers must be finite, an option given once may
+not be repeated, CRS names go through :func:`geosci.crs.parse_crs`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import click
+
+from geosci.tables import TABLE_FORMATS
+
+__all__ = [
+    "SCENARIO_NAMES",
+    "ModelSpec",
+    "Number",
+    "check_outputs",
+    "crs_option",
+    "emit",
+    "format_option",
+    "model_options",
+    "out_option",
+    "overwrite_option",
+    "select_option",
+    "single",
+    "zone_field_option",
+]
+
+
+class Number(click.ParamType):
+    """A finite number within a range: ``nan`` and ``inf`` are refused, as is anything out of range."""
+
+    name = "number"
+
+    def __init__(self, min: float | None = None, *, min_open: bool = False, max: float | None = None) -> None:  # noqa: A002
+        self.min, self.min_open, self.max = min, min_open, max
+
+    def convert(self, value, param, ctx):
+        """Convert and check one value."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.min is not None and (number < self.min or (self.min_open and number <= self.min)):
+            self.fail(f"{value!r} should be {'above' if self.min_open else 'at least'} {self.min:g}", param, ctx)
+        if self.max is not None and number > self.max:
+            self.fail(f"{value!r} should be at most {self.max:g}", param, ctx)
+        return number
+
+
+def _one(ctx, param, value):
+    if value is None or value == ():
+        return None
+    if isinstance(value, tuple):
+        if len(value) > 1:
+            raise click.BadParameter(f"given {len(value)} times ({', '.join(map(str, value))}): give it once")
+        return value[0]
+    return value
+
+
+def single(*decls: str, **kwargs) -> Callable:
+    """Return an option that may be given at most once: a repeat is an error, never silently the last value."""
+    if kwargs.get("default") is not None or kwargs.get("required"):
+        kwargs.setdefault("show_default", "default" in kwargs)
+    default = kwargs.pop("default", None)
+    callback = kwargs.pop("callback", None)
+
+    def cb(ctx, param, value):
+        value = _one(ctx, param, value)
+        if value is None:
+            value = default
+        return callback(ctx, param, value) if callback else value
+
+    return click.option(*decls, multiple=True, callback=cb, **kwargs)
+
+
+def out_option(
+    *, required: bool = False, help: str = "Write the result to this file instead of printing it."
+) -> Callable:  # noqa: A002
+    """Return the ``--out FILE`` option."""
+    help = help or "Write the result to this file instead of printing it (its suffix sets the format)."
+    return click.option("--out", "out", required=required, type=click.Path(dir_okay=False), help=help)
+
+
+overwrite_option = click.option("--overwrite", is_flag=True, help="Replace existing output files.")
+
+
+def format_option(choices: tuple[str, ...] = TABLE_FORMATS, default: str = "text") -> Callable:
+    """Return the ``--format`` option."""
+    help_text = "Output format: text for people, json/csv/md for machines and documents."
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help=help_text)  # fmt: skip
+
+
+def _crs(ctx, param, value):
+    if value is None:
+        return None
+    from geosci.crs import parse_crs
+
+    return parse_crs(value, parameter=param.name)
+
+
+def crs_option(*, default: str | None = None, help: str) -> Callable:  # noqa: A002
+    """Return the ``--crs`` option, parsed by :func:`geosci.crs.parse_crs` (the one CRS vocabulary)."""
+    return click.option("--crs", "crs", default=default, show_default=default is not None, callback=_crs, help=help)
+
+
+def zone_field_option(f: Callable) -> Callable:
+    """Add the ``--zone-field`` option."""
+    return click.option("--zone-field", default="name_zh", show_default=True, help="Field naming each zone.")(f)
+
+
+def select_option(what: str = "origins") -> Callable:
+    """Return the ``--select FIELD=VALUE`` option."""
+    return click.option("--select", multiple=True, metavar="FIELD=VALUE", help=f"Keep only matching {what}.")
+
+
+SCENARIO_NAMES = ("existing", "+under_construction", "+planned")
+
+
+def _scenario(ctx, param, value):
+    from geosci.errors import DataError
+    from geosci.params import scenario_statuses
+
+    values = value if isinstance(value, tuple) else (value,)
+    for v in values:
+        if v is not None:
+            try:
+                scenario_statuses(v)
+            except DataError:
+                raise click.BadParameter(f"{v!r} should be one of {', '.join(SCENARIO_NAMES)}") from None
+    return value
+
+
+class ModelSpec:
+    """The travel-model options of one command: build the model (or just its parameters) when needed."""
+
+    def __init__(self, **args) -> None:
+        self.args = args
+
+    def params(self):
+        """Return the model parameters, defaults overridden by ``--param`` and ``--params``."""
+        from geosci.params import AccessParams
+
+        return AccessParams().with_overrides(self.args["param"], self.args["params_file"])
+
+    def build(self):
+        """Build the travel model (:func:`geosci.models.make_model`)."""
+        from geosci.models import make_model
+
+        a = self.args
+        return make_model(scenario=a.get("scenario") or "existing", stations=a["stations"], lines=a["lines"],
+                          network=a["network"], gtfs=a["gtfs"], gtfs_date=a["gtfs_date"],
+                          params=self.params())  # fmt: skip
+
+    def inputs(self) -> list:
+        """Return the input files named by these options (outputs may not overwrite them)."""
+        a = self.args
+        return [a.get(k) for k in ("stations", "lines", "network", "gtfs", "params_file")]
+
+
+def model_options(f: Callable | None = None, *, scenario: bool = True) -> Callable:
+    """Add the travel-model options; the command gets ``model``, a :class:`ModelSpec`.
+
+    The model is built only when the command asks for it, after every
+    option has been checked. With ``scenario=False`` the command declares
+    its own ``--scenario``.
+    """
+    import functools
+
+    def decorate(f: Callable) -> Callable:
+        names = ["stations", "lines", "param", "params_file", "network", "gtfs", "gtfs_date"]
+        if scenario:
+            names.append("scenario")
+
+        @functools.wraps(f)
+        def wrapper(**kwargs):
+            spec = ModelSpec(**{n: kwargs.pop(n) for n in names})
+            return f(model=spec, **kwargs)
+
+        opts = [
+            click.option("--stations", default="rail_stations", show_default=True,
+                         help="Stations for the sketch model."),
+            click.option("--lines", default="rail_lines", show_default=True,
+                         help="Lines: the sketch model's lines and the stations' statuses."),
+            click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
+                         help="Override a model parameter (repeatable), e.g. walk_speed_kmh=4.5."),
+            click.option("--params", "params_file", type=click.Path(exists=True, dir_okay=False),
+                         help="JSON file of parameter overrides."),
+            click.option("--network", type=click.Path(exists=True, dir_okay=False),
+                         help="OSM .osm.pbf extract: walk on its streets instead of straight lines x circuity."),
+            click.option("--gtfs", type=click.Path(exists=True),
+                         help="GTFS feed for transit (instead of the sketch rail)."),
+            click.option("--gtfs-date",
+                         help="Service day of the GTFS feed, YYYYMMDD (default: first day of its first week)."),
+        ]  # fmt: skip
+        if scenario:
+            opts.insert(0, single("--scenario", default="existing", callback=_scenario,
+                                  metavar="|".join(SCENARIO_NAMES),
+                                  help="Lines open in the sketch model: " + ", ".join(SCENARIO_NAMES)
+                                  + " (default existing)."))  # fmt: skip
+        for opt in reversed(opts):
+            wrapper = opt(wrapper)
+        return wrapper
+
+    return decorate(f) if f is not None else decorate
+
+
+def check_outputs(*targets: tuple[str | None, str], inputs: list, overwrite: bool) -> None:
+    """Check every output of a command before any work (see :func:`geosci.io.check_output`)."""
+    from geosci.io import check_output
+
+    for path, parameter in targets:
+        if path:
+            check_output(path, overwrite=overwrite, inputs=[i for i in inputs if i], parameter=parameter)
+
+
+def emit(tables: list, *, fmt: str, out: str | None, overwrite: bool, summary: dict | None = None) -> None:
+    """Print tables in ``fmt``, or write them to ``out`` (format by its suffix, which must agree with ``fmt``)."""
+    from geosci.tables import render, write_tables
+
+    if out:
+        for path in write_tables(tables, out, fmt=None if fmt == "text" else fmt, summary=summary,
+                                 overwrite=overwrite):  # fmt: skip
+            click.echo(f"wrote {path}", err=True)
+    else:
+        click.echo(render(tables, fmt, summary=summary), nl=False)
