@@ -107,6 +107,8 @@ def check_output(
         When the file exists and ``overwrite`` is false.
     """
     path = Path(path)
+    if len(path.name.encode("utf-8")) > 255:
+        raise ParameterError(parameter, f"{{name}}: the file name {path.name[:40]}… is too long (over 255 bytes)")
     if path.is_dir():
         raise ParameterError(parameter, f"{{name}} {str(path)!r} is a folder: give a file name")
     parent = path.parent
@@ -116,8 +118,6 @@ def check_output(
         raise ParameterError(parameter, f"{{name}}: {str(parent)!r} is a file, not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ParameterError(parameter, f"{{name}}: cannot write in {str(parent)!r} (read-only): choose another folder")
-    if len(path.name.encode("utf-8")) > 240:
-        raise ParameterError(parameter, f"{{name}}: the file name of {str(path)!r} is too long (over 240 bytes)")
     for out in _siblings(path):
         for item in inputs:
             if item is None or not isinstance(item, (str, os.PathLike)):

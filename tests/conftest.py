@@ -20,3 +20,16 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def seeds_dir(shared_dir: Path) -> Path:
     return shared_dir / "seeds"
+
+
+@pytest.fixture()
+def runner():
+    """Run ``geosci ARGS`` in-process; returns click's Result (stdout and stderr apart)."""
+    from click.testing import CliRunner
+
+    from geosci.commands import main
+
+    def run(*args: str, **kwargs):
+        return CliRunner().invoke(main, list(args), **kwargs)
+
+    return run

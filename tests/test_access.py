@@ -9,9 +9,9 @@ import pytest
 import rasterio
 from click.testing import CliRunner
 
-from geosci.commands import main
 from geosci import access
 from geosci.catalog import read_layer
+from geosci.commands import main
 from geosci.sketch import build_sketch
 
 

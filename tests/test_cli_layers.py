@@ -8,8 +8,8 @@ import geopandas as gpd
 import pytest
 from click.testing import CliRunner
 
-from geosci.commands import main
 from geosci import catalog as cat
+from geosci.commands import main
 
 
 @pytest.fixture

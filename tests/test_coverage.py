@@ -10,8 +10,8 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from geosci.commands import main
 from geosci.catalog import read_layer
+from geosci.commands import main
 from geosci.coverage import catchment_geometry, coverage, nearest_distance, select_scenario, zonal_population
 
 CRS = "EPSG:4544"

@@ -9,8 +9,8 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from geosci.commands import main
 from geosci.catalog import read_layer
+from geosci.commands import main
 from geosci.joins import join, zone_counts
 
 

@@ -45,3 +45,37 @@ def test_main_command_runs(tmp_path):
 def test_ci_runs_the_readme_test_command():
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "test-command" in ci and _block("test-command").startswith("pip install")
+
+
+def readme_geosci_lines() -> list[str]:
+    """Every command line of the README's code blocks that runs geosci, in order."""
+    text = README.read_text(encoding="utf-8")
+    lines = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("geosci ") or line == "geosci":
+                lines.append(line)
+            elif line.startswith("pip install") and "&&" in line:
+                lines += [p.strip() for p in line.split("&&")[1:] if p.strip().startswith("geosci")]
+    return lines
+
+
+@pytest.mark.slow
+def test_every_readme_line_runs_as_printed(tmp_path):
+    """Each geosci line of the README, in order, in one fresh folder, exits 0 (and again: re-runnable)."""
+    if shutil.which("geosci") is None:
+        pytest.skip("the geosci command is not installed (pip install . first)")
+    lines = readme_geosci_lines()
+    assert len(lines) >= 20
+    for line in lines:
+        args = shlex.split(line, comments=True)
+        proc = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"{line}\n{proc.stderr[-2000:]}"
+        assert "Traceback" not in proc.stderr, line
+    for line in lines:  # a second run in the same folder: nothing fails because an earlier run wrote its output
+        if "--png" in line or "--pdf" in line or "report" in line:
+            continue  # the browser and document lines take the most time; their --overwrite is checked above
+        proc = subprocess.run(shlex.split(line, comments=True), cwd=tmp_path, capture_output=True, text=True,
+                              timeout=300)  # fmt: skip
+        assert proc.returncode == 0, f"second run: {line}\n{proc.stderr[-2000:]}"
