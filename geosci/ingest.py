@@ -1,26 +1,43 @@
 """Reading planners' own data: any common format, any Chinese datum, nothing lost.
 
-:func:`read_any` reads GeoJSON, GeoPackage, Shapefile, KML, CSV and Excel,
-and returns the layer in WGS84 together with an :class:`ImportReport`.
+:func:`read_any` reads GeoJSON, GeoPackage, Shapefile, KML, CSV/text and
+Excel, and returns the layer in WGS84 together with an :class:`ImportReport`.
 
-**Encodings.** A Shapefile's text encoding comes from its ``.cpg``; without
-one, the ``.dbf`` bytes are tried as UTF-8 and then as GB18030, a superset of
-GBK. CSV files are tried as UTF-8 (with or without BOM) and then GB18030.
-CSV and Excel take coordinates from ``--lon``/``--lat`` or from recognised
-English and Chinese headers (``lon``/``经度``, ``lat``/``纬度`` ...).
+**Encodings.** A Shapefile's text encoding comes from its ``.cpg``, read as
+ArcGIS writes it in China (``936``, ``ANSI 936`` and plain ``ANSI`` mean
+GBK; ``65001`` means UTF-8); without one, the ``.dbf`` bytes are tried as
+UTF-8 and then as GB18030, a superset of GBK. Text tables are tried as
+UTF-8 (with or without BOM) and then GB18030.
+
+**Tables.** CSV, TSV, space-separated text and Excel take coordinates from
+``lon``/``lat`` or from recognised English and Chinese headers (``lon``/
+``经度``, ``lat``/``纬度`` ...). A file without a header row gets its names
+from ``columns``, or is recognised as headerless and its coordinate columns
+found by their values (and the report says so).
 
 **Datums.** Declared GCJ-02 (AMap, Tencent) and BD-09 (Baidu) data are
-converted to WGS84.
+converted to WGS84; files that geosci wrote in GCJ-02 or BD-09 say so in
+their CRS and are recognised without ``crs``. Every declaration is checked
+on evidence by :func:`geosci.datum.check_datum` (coincidence with the real
+boundaries of China and the real rail stations, read as WGS84, GCJ-02 and
+BD-09): a contradicted declaration is refused with the right value, and
+evidence too weak to confirm it is a warning in the report.
+
+**Nothing lost.** Every attribute is kept, the coordinate columns of a
+table too; points keep their source position as ``src_x``/``src_y`` with
+``src_datum``; list and object properties become JSON text, and
+coordinate-like ones (DataV's ``center``/``centroid``, AMap's
+``location`` "lon,lat" strings) are converted to WGS84 with the source
+value kept beside them as ``src_<name>``.
+
+**Outliers.** Features far from the rest, or outside ``study_area``, are
+counted and listed in the report, and dropped only with ``drop_outliers``.
 
 **Detection.** Each of these stops the import with a one-line message that
-names the fix:
-- swapped longitude/latitude;
-- coordinates outside the declared CRS's range;
-- projected metres declared as degrees;
-- a missing CRS;
-- data declared WGS84 that matches the GCJ-02 positions of the curated
-  layers far better;
-- mixed geometry types, empty layers, duplicate ids.
+names the fix: swapped longitude/latitude; coordinates outside the declared
+CRS's range; projected metres declared as degrees (with the Gauss-Krüger
+zone read from a false easting's prefix); a missing CRS; a datum the
+evidence contradicts; mixed geometry types, empty layers, duplicate ids.
 
 **Repairs.** These are made and counted in the report, never silently:
 invalid polygons made valid, repeated vertices removed, Z dropped, and
@@ -29,7 +46,8 @@ single and multi geometries of one family made uniform.
 
 from __future__ import annotations
 
-import functools
+import codecs
+import json
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -38,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from geosci.errors import DataError
+from geosci.errors import DataError, MissingCRSError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -46,13 +64,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FORMATS",
+    "STATUSES",
     "ImportReport",
+    "cpg_encoding",
     "detect_coordinate_columns",
     "detect_text_encoding",
+    "find_outliers",
+    "gauss_kruger_hint",
     "parse_coordinate",
     "parse_coordinates",
     "read_any",
     "resolve_crs",
+    "to_layer_form",
 ]
 
 FORMATS = {
@@ -61,22 +84,32 @@ FORMATS = {
 }  # fmt: skip
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度坐标", "gcj_lng", "bd_lng", "wgs_lng")
 LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "纬度坐标", "gcj_lat", "bd_lat", "wgs_lat")
-DATUM_CRS = {"wgs84": "EPSG:4326", "cgcs2000": "EPSG:4490", "gcj02": "EPSG:4326", "bd09": "EPSG:4326"}
 CHINA = (73.0, 18.0, 136.0, 54.0)
+#: The statuses a feature may have (the same as :data:`geosci.catalog.STATUSES`).
+STATUSES = ("existing", "under_construction", "planned")
+#: Points further than this many times the median distance from the data's centre are outliers ...
+OUTLIER_FACTOR = 10.0
+#: ... and at least this far (metres).
+OUTLIER_MIN_M = 50_000.0
 
 
 @dataclass
 class ImportReport:
-    """What an import did: the input, the conversions, the repairs and the warnings."""
+    """What an import did: the input, the conversions, the evidence, the repairs and the warnings."""
 
     path: str
     format: str
     features_in: int = 0
     features_out: int = 0
     crs_in: str = ""
+    datum: str = "wgs84"
     datum_conversion: str = "none"
+    datum_evidence: str = ""
+    datum_strength: str = ""
     encoding: str | None = None
     coordinate_columns: tuple[str, str] | None = None
+    converted_fields: dict[str, str] = field(default_factory=dict)
+    outliers: list[dict[str, Any]] = field(default_factory=list)
     repairs: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -202,11 +235,11 @@ def resolve_crs(value: str | None, *, parameter: str = "crs") -> tuple[str | Non
 
 
 # ----------------------------------------------------------------------------- format readers
-def _check_file(path: Path, fmt: str) -> None:
+def _check_file(path: Path, fmt: str, parameter: str) -> None:
     if not path.exists():
-        raise DataError(f"{path} does not exist")
+        raise ParameterError(parameter, f"{{name}} {path} does not exist")
     if path.is_dir():
-        raise DataError(f"{path} is a folder: give the data file")
+        raise ParameterError(parameter, f"{{name}} {path} is a folder: give the data file")
     size = path.stat().st_size
     if size == 0:
         raise DataError(f"{path} is empty (0 bytes)")
@@ -214,6 +247,41 @@ def _check_file(path: Path, fmt: str) -> None:
         head = path.read_bytes()[:4096]
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise DataError(f"{path} is not a text file (binary content): check that it is really {fmt.upper()}")
+
+
+_CODE_PAGES = {"ansi": "GBK", "936": "GBK", "cp936": "GBK", "gbk": "GBK", "gb2312": "GBK", "gb18030": "GB18030",
+               "65001": "UTF-8", "utf8": "UTF-8", "utf-8": "UTF-8", "950": "BIG5", "big5": "BIG5",
+               "1252": "CP1252", "88591": "ISO-8859-1", "iso88591": "ISO-8859-1"}  # fmt: skip
+
+
+def cpg_encoding(text: str) -> str | None:
+    """Return the Python/GDAL encoding a Shapefile ``.cpg`` names, as ArcGIS and QGIS write it.
+
+    ArcGIS in China writes ``936`` or ``ANSI 936`` (the GBK code page) or
+    just ``ANSI`` (the system code page, GBK on Chinese Windows); ``65001``
+    is UTF-8. GBK text is decoded as GB18030, its superset. Returns None for
+    a name that is no known encoding.
+
+    Examples
+    --------
+    >>> [cpg_encoding(t) for t in ("936", "ANSI 936", "ANSI", "UTF-8", "65001", "ANSI 1252", "klingon")]
+    ['GB18030', 'GB18030', 'GB18030', 'UTF-8', 'UTF-8', 'CP1252', None]
+    """
+    key = text.strip().lower().replace(" ", "").replace("_", "")
+    if key.startswith("ansi") and key != "ansi":
+        key = key[4:]
+    key = key.removeprefix("windows-").removeprefix("cp") if key.startswith(("windows-", "cp")) else key
+    name = _CODE_PAGES.get(key)
+    if name is None and key.isdigit():
+        name = f"CP{key}"
+    name = name or text.strip()
+    if name == "GBK":
+        name = "GB18030"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return name
 
 
 def _read_shapefile(path: Path, encoding: str | None, report: ImportReport):
@@ -225,16 +293,24 @@ def _read_shapefile(path: Path, encoding: str | None, report: ImportReport):
     if missing:
         raise DataError(f"shapefile {path.name} is missing its {' and '.join(missing)} file: copy it beside the .shp")
     if encoding is None:
-        cpg = path.with_suffix(".cpg")
-        if cpg.exists():
-            encoding = cpg.read_text(encoding="ascii", errors="ignore").strip() or None
-            report.encoding = f"{encoding} (from .cpg)"
+        cpg = next((p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None)
+        said = cpg.read_text(encoding="ascii", errors="ignore").strip() if cpg else ""
+        encoding = cpg_encoding(said) if said else None
+        if encoding is not None:
+            report.encoding = f"{encoding} (from .cpg {said!r})"
         else:
             encoding = _dbf_encoding(path.with_suffix(".dbf"))
-            report.encoding = f"{encoding} (detected; no .cpg)"
+            if said:
+                report.warnings.append(f".cpg names no known encoding ({said!r}): the text was read as {encoding}")
+            report.encoding = f"{encoding} (detected; {'unknown .cpg' if said else 'no .cpg'})"
     else:
         report.encoding = f"{encoding} (given)"
-    return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+    try:
+        return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+    except UnicodeDecodeError:
+        raise ParameterError(
+            "encoding", f"the text of {path.name} is not {encoding}: pass {{name}} with its encoding (e.g. gbk)"
+        ) from None
 
 
 def _dbf_encoding(dbf: Path) -> str:
@@ -243,46 +319,131 @@ def _dbf_encoding(dbf: Path) -> str:
         raise DataError(f"{dbf.name} is too short to be a dBASE file")
     header_len = int.from_bytes(data[8:10], "little")
     body = data[header_len:]
-    try:
-        body.decode("ascii")
-        return "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        body.decode("utf-8")
-        return "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        body.decode("gb18030")
-        return "GB18030"
-    except UnicodeDecodeError:
-        raise DataError(f"cannot tell the text encoding of {dbf.name}: pass --encoding (e.g. gbk)") from None
+    for enc, name in (("ascii", "UTF-8"), ("utf-8", "UTF-8"), ("gb18030", "GB18030")):
+        try:
+            body.decode(enc)
+            return name
+        except UnicodeDecodeError:
+            pass
+    raise ParameterError("encoding", f"cannot tell the text encoding of {dbf.name}: pass {{name}} (e.g. gbk)")
 
 
-def _read_table(path: Path, fmt: str, encoding: str | None, report: ImportReport) -> pd.DataFrame:
+def _read_kml(path: Path) -> gpd.GeoDataFrame:
+    """Read every folder (layer) of a KML file; the folder is kept in a ``folder`` column when there are several."""
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        parts = [(name, gpd.read_file(path, engine="pyogrio", layer=name)) for name in layers]
+    except Exception as exc:  # GDAL errors come in many types
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"cannot read {path.name} as KML (truncated or damaged?): {first}") from exc
+    parts = [(name, part) for name, part in parts if len(part)]
+    if not parts:
+        return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+    if len(parts) > 1:
+        parts = [(name, part.assign(folder=name)) for name, part in parts]
+    frame = pd.concat([part for _, part in parts], ignore_index=True)
+    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=parts[0][1].crs)
+    for col in ("id", "Name", "Description"):  # empty Placemark ids / names are not values
+        if col in frame.columns and frame[col].astype(str).str.strip().eq("").all():
+            frame = frame.drop(columns=col)
+    # LIBKML's own styling fields, where every Placemark has the default (no data of the user's)
+    defaults = {"timestamp": None, "begin": None, "end": None, "altitudeMode": None, "tessellate": -1,
+                "extrude": 0, "visibility": -1, "drawOrder": None, "icon": None}  # fmt: skip
+    for col, default in defaults.items():
+        if col in frame.columns:
+            values = frame[col]
+            if values.isna().all() or (default is not None and (values == default).all()):
+                frame = frame.drop(columns=col)
+    return frame
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    return line.split() if sep == r"\s+" else line.split(sep)
+
+
+def _read_table(path: Path, fmt: str, encoding: str | None, columns, report: ImportReport) -> pd.DataFrame:
+    import io
+
     import pandas as pd
 
+    names = _column_names(columns)
     if fmt == "excel":
         try:
-            return pd.read_excel(path, dtype=object)
+            return pd.read_excel(path, dtype=object, header=None if names else 0, names=names)
         except Exception as exc:  # openpyxl/xlrd raise many types
             raise DataError(f"cannot read {path.name} as an Excel workbook: {str(exc).splitlines()[0]}") from exc
     data = path.read_bytes()
     enc = encoding or detect_text_encoding(data)
     report.encoding = f"{enc} ({'given' if encoding else 'detected'})"
     text = data.decode(enc)
-    sep = (
-        "\t"
-        if path.suffix.lower() == ".tsv" or ("\t" in text.splitlines()[0] and "," not in text.splitlines()[0])
-        else ","
-    )  # noqa: E501
-    import io
-
+    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
+    if not lines:
+        raise DataError(f"{path.name} has no rows")
+    first = lines[0]
+    if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first):
+        sep = "\t"
+    elif "," in first or "，" in first:
+        sep = ","
+    elif re.search(r"\S\s+\S", first):
+        sep = r"\s+"
+        report.warnings.append("the file is separated by spaces, not commas: columns split on runs of spaces")
+    else:
+        sep = ","
+    header: int | None = 0
+    if names is not None:
+        header = None
+        widths = {len(_split_line(ln, sep)) for ln in lines}
+        if max(widths) != len(names):
+            raise ParameterError(
+                "columns", f"{{name}} gives {len(names)} names but the rows of {path.name} have {max(widths)} fields"
+            )
+    elif _looks_headerless(_split_line(first, sep)):
+        header = None
+        width = max(len(_split_line(ln, sep)) for ln in lines)
+        names = [f"column_{i + 1}" for i in range(width)]
+        report.warnings.append(
+            f"{path.name} has no header row: its columns are named column_1 ... column_{width} (name them with columns)"
+        )
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=header, names=names)
     except Exception as exc:  # pandas parser errors
-        raise DataError(f"cannot read {path.name} as CSV: {str(exc).splitlines()[0]}") from exc
+        raise DataError(f"cannot read {path.name} as a text table: {str(exc).splitlines()[0]}") from exc
+
+
+def _column_names(columns) -> list[str] | None:
+    if columns is None:
+        return None
+    names = [c.strip() for c in columns.split(",")] if isinstance(columns, str) else [str(c) for c in columns]
+    if not names or any(not n for n in names) or len(set(names)) != len(names):
+        raise ParameterError("columns", f"{{name}} should be distinct, non-empty names, got {columns!r}")
+    return names
+
+
+def _looks_headerless(fields: list[str]) -> bool:
+    """Tell whether a first row is data: two or more coordinates in China's range."""
+    values = parse_coordinates(fields)
+    lon = (values >= CHINA[0]) & (values <= CHINA[2])
+    lat = (values >= CHINA[1]) & (values <= CHINA[3])
+    return bool(lon.any() and lat.any() and np.isfinite(values).sum() >= 2)
+
+
+def _coordinate_columns_by_value(table: pd.DataFrame) -> tuple[str, str] | None:
+    """Find longitude and latitude columns of a headerless table by their values (China's ranges)."""
+    lon = lat = None
+    for col in table.columns:
+        v = parse_coordinates(table[col])
+        if np.isfinite(v).mean() < 0.9:
+            continue
+        v = v[np.isfinite(v)]
+        if lon is None and ((v >= CHINA[0]) & (v <= CHINA[2])).all():
+            lon = col
+        elif lat is None and ((v >= CHINA[1]) & (v <= CHINA[3])).all():
+            lat = col
+    return (lon, lat) if lon is not None and lat is not None else None
 
 
 def _table_to_frame(table: pd.DataFrame, lon: str | None, lat: str | None, report: ImportReport):
@@ -291,16 +452,23 @@ def _table_to_frame(table: pd.DataFrame, lon: str | None, lat: str | None, repor
     if table.empty:
         raise DataError(f"{report.path} has no rows")
     if (lon is None) != (lat is None):
-        raise DataError("give both --lon and --lat, or neither")
+        raise ParameterError("lon" if lon is None else "lat", "give both lon and lat, or neither: {name} is missing")
     cols = (lon, lat) if lon else detect_coordinate_columns(table.columns)
+    if cols is None and all(str(c).startswith("column_") for c in table.columns):
+        cols = _coordinate_columns_by_value(table)
+        if cols is not None:
+            report.warnings.append(f"coordinates taken from {cols[0]} / {cols[1]} by their values")
     if cols is None:
-        raise DataError(
+        raise ParameterError(
+            "lon",
             f"{report.path}: no longitude/latitude columns found among {', '.join(map(str, table.columns))}: "
-            "pass --lon COLUMN --lat COLUMN"
+            "name them with {name} and lat",
         )
-    for c in cols:
+    for c, par in zip(cols, ("lon", "lat"), strict=True):
         if c not in table.columns:
-            raise DataError(f"{report.path} has no column {c!r}: columns are {', '.join(map(str, table.columns))}")
+            raise ParameterError(
+                par, f"{report.path} has no column {c!r} ({{name}}): columns are {', '.join(map(str, table.columns))}"
+            )
     report.coordinate_columns = (str(cols[0]), str(cols[1]))
     x, y = parse_coordinates(table[cols[0]]), parse_coordinates(table[cols[1]])
     bad = ~(np.isfinite(x) & np.isfinite(y))
@@ -308,7 +476,7 @@ def _table_to_frame(table: pd.DataFrame, lon: str | None, lat: str | None, repor
         raise DataError(f"{report.path}: no row has readable coordinates in {cols[0]!r}/{cols[1]!r}")
     if bad.any():
         report.warnings.append(f"{int(bad.sum())} rows without readable coordinates were skipped")
-    keep = table.loc[~bad].drop(columns=list(cols)).reset_index(drop=True)
+    keep = table.loc[~bad].reset_index(drop=True)  # the coordinate columns are kept: nothing is lost
     return gpd.GeoDataFrame(keep, geometry=gpd.points_from_xy(x[~bad], y[~bad]), crs=None)
 
 
@@ -319,7 +487,43 @@ def _looks_swapped(x: np.ndarray, y: np.ndarray) -> bool:
     return swapped.mean() > 0.8 and lonr.mean() < 0.2
 
 
-def _check_ranges(frame: gpd.GeoDataFrame, crs: str, declared: str | None, report: ImportReport) -> None:
+def gauss_kruger_hint(x, y) -> str:
+    """Name the CGCS2000 Gauss-Krüger CRS that projected metres ``x``, ``y`` probably are in.
+
+    A false easting with a zone prefix (``x = 35,640,721``: zone 35) gives
+    the zone exactly: zones 25-45 are the 3-degree zones (EPSG:4513-4533),
+    13-23 the 6-degree zones (EPSG:4491-4501). Without a prefix the zone
+    cannot be read from the data: the CRS by central meridian (EPSG:4534-4554)
+    must be chosen, EPSG:4544 (CM 105E) for Chongqing.
+
+    Examples
+    --------
+    >>> gauss_kruger_hint([35_640_721.0], [3_270_000.0])
+    'EPSG:4523 (CGCS2000 3-degree Gauss-Krüger zone 35, CM 105E; from the false easting 35,640,721)'
+    >>> gauss_kruger_hint([18_500_000.0], [3_270_000.0])
+    'EPSG:4496 (CGCS2000 6-degree Gauss-Krüger zone 18, CM 105E; from the false easting 18,500,000)'
+    >>> gauss_kruger_hint([640_721.0], [3_270_000.0])[:75]
+    'EPSG:4544 if it is Chongqing (CGCS2000 Gauss-Krüger CM 105E; the zone is no'
+    """
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x):
+        xm = float(np.median(x))
+        zone = int(xm // 1_000_000)
+        if 1_000_000 <= xm < 100_000_000 and 100_000 <= xm - zone * 1_000_000 <= 900_000:
+            if 25 <= zone <= 45:
+                return (f"EPSG:{4513 + zone - 25} (CGCS2000 3-degree Gauss-Krüger zone {zone}, CM {zone * 3}E; "
+                        f"from the false easting {xm:,.0f})")  # fmt: skip
+            if 13 <= zone <= 23:
+                return (f"EPSG:{4491 + zone - 13} (CGCS2000 6-degree Gauss-Krüger zone {zone}, CM {zone * 6 - 3}E; "
+                        f"from the false easting {xm:,.0f})")  # fmt: skip
+    return (
+        "EPSG:4544 if it is Chongqing (CGCS2000 Gauss-Krüger CM 105E; the zone is not in the coordinates: "
+        "EPSG:4534-4554 are CM 75E-135E)"
+    )
+
+
+def _check_ranges(frame: gpd.GeoDataFrame, crs: str, name: str, parameter: str | None) -> None:
     import shapely
     from pyproj import CRS
 
@@ -328,20 +532,22 @@ def _check_ranges(frame: gpd.GeoDataFrame, crs: str, declared: str | None, repor
         return
     x, y = coords[:, 0], coords[:, 1]
     c = CRS.from_user_input(crs)
-    name = declared or c.to_string()
+    par = parameter or "crs"
     if c.is_geographic:
         if _looks_swapped(x, y):
-            raise DataError(
-                "longitude and latitude look swapped (x holds latitudes, y longitudes): "
-                "pass --swap-xy (or --lon/--lat with the right columns)"
+            raise ParameterError(
+                "swap_xy",
+                "longitude and latitude look swapped (x holds latitudes, y longitudes): pass {name} "
+                "(or name the right lon/lat columns)",
             )
         if np.abs(x).max() > 180 or np.abs(y).max() > 90:
             if np.median(np.abs(x)) > 1000 or np.median(np.abs(y)) > 1000:
-                raise DataError(
-                    f"coordinates such as ({x[0]:.0f}, {y[0]:.0f}) are projected metres, not degrees as {name} "
-                    "says: pass the real CRS, e.g. --crs EPSG:4544 (CGCS2000 Gauss-Krüger CM 105E)"
+                raise ParameterError(
+                    par,
+                    f"coordinates such as ({x[0]:.0f}, {y[0]:.0f}) are projected metres, not degrees as {name} says: "
+                    f"pass the real CRS as {{name}}, probably {gauss_kruger_hint(x, y)}",
                 )
-            raise DataError(f"coordinates outside -180..180 / -90..90 degrees for {name}: check --crs")
+            raise ParameterError(par, f"coordinates outside -180..180 / -90..90 degrees for {name}: check {{name}}")
     else:
         area = c.area_of_use
         if area is not None:
@@ -351,56 +557,12 @@ def _check_ranges(frame: gpd.GeoDataFrame, crs: str, declared: str | None, repor
             w, s, e, n = area.bounds
             inside = (lon >= w - 1) & (lon <= e + 1) & (lat >= s - 1) & (lat <= n + 1)
             if not np.isfinite(lon).all() or inside.mean() < 0.5:
-                raise DataError(f"coordinates fall outside the area where {name} is valid ({area.name}): check --crs")
-
-
-@functools.lru_cache(maxsize=1)
-def _reference_tree():
-    """KD-tree (metric) of the curated positions the datum check compares with, built once."""
-    import shapely
-    from pyproj import Transformer
-    from scipy.spatial import cKDTree
-
-    from geosci.catalog import list_layers, read_layer
-    from geosci.crs import metric_crs
-
-    to_m = Transformer.from_crs(4326, metric_crs(106.4, 29.5), always_xy=True)
-    ref = []
-    for name in list_layers():
-        layer = read_layer(name)
-        if name == "districts":
-            ref.append(shapely.get_coordinates(layer.geometry.boundary.values))
-        elif (layer.geom_type == "Point").all():
-            placed = layer[layer["geometry_basis"] != "schematic"]  # schematic stops are no reference
-            ref.append(shapely.get_coordinates(placed.geometry.values))
-    ref = np.vstack(ref)
-    return cKDTree(np.column_stack(to_m.transform(ref[:, 0], ref[:, 1]))), to_m
-
-
-def _gcj_check(frame: gpd.GeoDataFrame, report: ImportReport) -> None:
-    """Refuse data declared WGS84 that matches the curated layers' GCJ-02 positions much better."""
-    import shapely
-
-    from geosci.crs import convert
-
-    coords = shapely.get_coordinates(frame.geometry.values)
-    if len(coords) < 3:
-        return
-    inside = (coords[:, 0] > 105.0) & (coords[:, 0] < 107.5) & (coords[:, 1] > 28.3) & (coords[:, 1] < 30.3)
-    if inside.mean() < 0.5:
-        return  # not the science city: no reference to compare with
-    tree, to_m = _reference_tree()
-    pts = coords[inside][:2000]
-    as_wgs, _ = tree.query(np.column_stack(to_m.transform(pts[:, 0], pts[:, 1])))
-    lon, lat = convert(pts[:, 0], pts[:, 1], src="gcj02", dst="wgs84")
-    as_gcj, _ = tree.query(np.column_stack(to_m.transform(lon, lat)))
-    close = as_gcj < 150  # points that coincide with a curated feature once read as GCJ-02
-    if close.sum() >= 3 and close.mean() > 0.5 and np.median(as_wgs[close]) > 250:
-        raise DataError(
-            f"the data is declared WGS84 but looks like GCJ-02 (AMap) data: {int(close.sum())} of {len(pts)} "
-            f"positions match curated features within {np.median(as_gcj[close]):.0f} m once read as GCJ-02, "
-            f"against {np.median(as_wgs[close]):.0f} m as WGS84: pass --crs gcj02 (or --no-datum-check)"
-        )
+                hint = ""
+                if np.median(np.abs(x)) > 1000:
+                    hint = f": the coordinates look like {gauss_kruger_hint(x, y)}"
+                raise ParameterError(
+                    par, f"coordinates fall outside the area where {name} is valid ({area.name}): check {{name}}{hint}"
+                )
 
 
 def _repair(frame: gpd.GeoDataFrame, report: ImportReport) -> gpd.GeoDataFrame:
@@ -444,12 +606,12 @@ def _uniform_types(frame: gpd.GeoDataFrame, keep: str | None, report: ImportRepo
         report.count(f"features that are not {keep} dropped", int(dropped.sum()))
         frame, types, families = frame[~dropped], types[~dropped], families[~dropped]
         if frame.empty:
-            raise DataError(f"no feature is a {keep}")
+            raise ParameterError("geometry_type", f"no feature is a {keep} ({{name}})")
     if families.nunique() > 1:
         counts = ", ".join(f"{n} {t}" for t, n in types.value_counts().items())
-        raise DataError(
-            f"mixed geometry types ({counts}): keep one with --geometry-type "
-            f"{'|'.join(sorted(set(types)))} or split the file"
+        raise ParameterError(
+            "geometry_type",
+            f"mixed geometry types ({counts}): keep one with {{name}} {'|'.join(sorted(set(types)))} or split the file",
         )
     if types.nunique() > 1:  # singles and multis of one family: make all multi
         single = ~types.str.startswith("Multi")
@@ -462,41 +624,273 @@ def _uniform_types(frame: gpd.GeoDataFrame, keep: str | None, report: ImportRepo
     return frame
 
 
+# ----------------------------------------------------------------------------- nothing lost
+_COORD_NAMES = ("center", "centroid", "centre", "location", "lnglat", "lonlat", "coord", "coords", "coordinate",
+                "position", "pos", "point", "经纬度", "坐标", "中心点", "位置")  # fmt: skip
+_LNGLAT = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，;\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def _pair(value) -> tuple[float, float] | None:
+    """Return a longitude/latitude pair in China from a 2-list or an AMap "lon,lat" string, else None."""
+    if isinstance(value, str):
+        m = _LNGLAT.match(value)
+        pair = (float(m.group(1)), float(m.group(2))) if m else None
+    elif isinstance(value, (list, tuple, np.ndarray)) and len(value) == 2:
+        try:
+            pair = (float(value[0]), float(value[1]))
+        except (TypeError, ValueError):
+            return None
+    else:
+        return None
+    if pair and CHINA[0] <= pair[0] <= CHINA[2] and CHINA[1] <= pair[1] <= CHINA[3]:
+        return pair
+    return None
+
+
+def _to_json(value) -> Any:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=_plain)
+    return value
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
+
+
+def _keep_properties(frame: gpd.GeoDataFrame, datum: str, report: ImportReport) -> gpd.GeoDataFrame:
+    """Turn lists and objects into JSON text; convert coordinate-like properties, keeping their source."""
+    from geosci.crs import convert
+
+    out = frame.copy()
+    for col in [c for c in frame.columns if c != frame.geometry.name]:
+        values = frame[col]
+        if values.dtype != object and not str(values.dtype).startswith(("str", "string")):
+            continue
+        present = values[values.map(lambda v: v is not None and not (isinstance(v, float) and math.isnan(v)))]
+        if present.empty:
+            continue
+        is_list = present.map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray)))
+        pairs = present.map(_pair)
+        named = str(col).strip().lower() in _COORD_NAMES
+        if pairs.notna().all() and (is_list.all() or named):
+            xy = np.array([p if p is not None else (np.nan, np.nan) for p in values.map(_pair)], dtype=float)
+            lon, lat = convert(xy[:, 0], xy[:, 1], src=datum, dst="wgs84") if datum != "wgs84" else xy.T
+            src = f"src_{col}" if f"src_{col}" not in out.columns else f"src_{col}_{datum}"
+            out[src] = values.map(_to_json)
+            out[col] = [
+                json.dumps([round(float(a), 7), round(float(b), 7)]) if np.isfinite(a) else None
+                for a, b in zip(lon, lat, strict=True)
+            ]
+            done = (
+                f"{datum} -> wgs84, source kept in {src}" if datum != "wgs84" else f"WGS84, kept as is (and in {src})"
+            )
+            report.converted_fields[str(col)] = f"coordinates ({done})"
+        elif is_list.any():
+            out[col] = values.map(_to_json)
+            report.converted_fields[str(col)] = "lists/objects kept as JSON text"
+    return out
+
+
+def _source_positions(frame: gpd.GeoDataFrame, src_datum: str) -> gpd.GeoDataFrame:
+    """Keep each point's source coordinates (``src_x``, ``src_y``, ``src_datum``) before any conversion."""
+    import shapely
+
+    if frame.empty or not (frame.geom_type == "Point").all():
+        return frame
+    out = frame.copy()
+    names = {"src_x": "src_x", "src_y": "src_y", "src_datum": "src_datum"}
+    for key in list(names):
+        if key in out.columns:  # the data already has one: keep it, put ours beside it
+            names[key] = f"{key}_geosci"
+    out[names["src_x"]] = shapely.get_x(frame.geometry.values)
+    out[names["src_y"]] = shapely.get_y(frame.geometry.values)
+    out[names["src_datum"]] = src_datum
+    return out
+
+
+# ----------------------------------------------------------------------------- outliers
+def _haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
+    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371008.8 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def find_outliers(frame: gpd.GeoDataFrame, *, study_area=None) -> list[dict[str, Any]]:
+    """List the features far from the rest, or outside a study area.
+
+    A feature is far from the rest when its distance from the data's median
+    centre is more than :data:`OUTLIER_FACTOR` times the median distance
+    and at least :data:`OUTLIER_MIN_M` (a bus stop geocoded into another
+    province among a city's stops). Positions are each feature's
+    representative point, distances great-circle metres.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        In WGS84 (longitude, latitude).
+    study_area : shapely geometry, GeoDataFrame or (minx, miny, maxx, maxy), optional
+        In WGS84; features that do not intersect it are outliers too.
+
+    Returns
+    -------
+    list of dict
+        One per outlier: ``row`` (position in ``frame``), ``id`` and
+        ``name`` where the data has them, ``lon``, ``lat``, ``km_from_centre``
+        and ``reason``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> pts = [shapely.Point(106.3 + i / 100, 29.6) for i in range(20)] + [shapely.Point(113.3, 23.1)]
+    >>> [o["reason"] for o in find_outliers(gpd.GeoDataFrame(geometry=pts, crs=4326))]
+    ['far from the rest (997 km from the median centre; the median is 5 km)']
+    """
+    import shapely
+
+    if frame.empty:
+        return []
+    rep = shapely.point_on_surface(frame.geometry.values)
+    lon, lat = shapely.get_x(rep), shapely.get_y(rep)
+    reasons: dict[int, list[str]] = {}
+    km = np.full(len(frame), np.nan)
+    if len(frame) >= 5:
+        clon, clat = np.nanmedian(lon), np.nanmedian(lat)
+        d = _haversine_m(lon, lat, clon, clat)
+        km = d / 1000
+        med = float(np.nanmedian(d))
+        limit = max(OUTLIER_FACTOR * med, OUTLIER_MIN_M)
+        for i in np.flatnonzero(d > limit):
+            reasons.setdefault(int(i), []).append(
+                f"far from the rest ({d[i] / 1000:,.0f} km from the median centre; the median is {med / 1000:,.0f} km)"
+            )
+    if study_area is not None:
+        area = _study_area_geometry(study_area)
+        outside = ~shapely.intersects(frame.geometry.values, area)
+        for i in np.flatnonzero(outside):
+            reasons.setdefault(int(i), []).append("outside the study area")
+    cols = frame.columns
+    id_col = next((c for c in ("id", "ID", "Id", "编号", "src_id") if c in cols), None)
+    name_col = next((c for c in ("name_zh", "name", "名称", "NAME", "Name", "站名") if c in cols), None)
+    out = []
+    for i in sorted(reasons):
+        row = {"row": i, "lon": round(float(lon[i]), 6), "lat": round(float(lat[i]), 6)}
+        if id_col is not None:
+            row["id"] = str(frame[id_col].iloc[i])
+        if name_col is not None:
+            row["name"] = str(frame[name_col].iloc[i])
+        row["km_from_centre"] = round(float(km[i]), 1) if np.isfinite(km[i]) else None
+        row["reason"] = "; ".join(reasons[i])
+        out.append(row)
+    return out
+
+
+def _study_area_geometry(study_area):
+    import shapely
+
+    if hasattr(study_area, "geometry") and hasattr(study_area, "crs"):
+        frame = study_area.to_crs(4326) if study_area.crs is not None else study_area
+        return shapely.union_all(frame.geometry.values)
+    if isinstance(study_area, (tuple, list)) and len(study_area) == 4:
+        return shapely.box(*map(float, study_area))
+    if isinstance(study_area, shapely.Geometry):
+        return study_area
+    raise ParameterError(
+        "study_area", f"{{name}} should be a geometry, a GeoDataFrame or (minx, miny, maxx, maxy), got {study_area!r}"
+    )
+
+
 # ----------------------------------------------------------------------------- the reader
+def _read_frame(path: Path, fmt: str, *, encoding, lon, lat, columns, layer, report: ImportReport):
+    import geopandas as gpd
+
+    if fmt in ("csv", "excel"):
+        return _table_to_frame(_read_table(path, fmt, encoding, columns, report), lon, lat, report)
+    if fmt == "shp":
+        return _read_shapefile(path, encoding, report)
+    if fmt == "kml":
+        return _read_kml(path)
+    try:
+        return gpd.read_file(path, engine="pyogrio", layer=layer, encoding=encoding)
+    except Exception as exc:  # GDAL errors come in many types
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"cannot read {path.name} as {fmt.upper()} (truncated or damaged?): {first}") from exc
+
+
+def _no_crs(frame, path: Path, parameter: str | None) -> MissingCRSError:
+    import shapely
+
+    coords = shapely.get_coordinates(frame.geometry.values[:1000])
+    hint = ""
+    if len(coords) and np.median(np.abs(coords[:, 0])) > 1000:
+        hint = f" (the coordinates are projected metres: probably {gauss_kruger_hint(coords[:, 0], coords[:, 1])})"
+    fix = (
+        f"say which it is with --{parameter.replace('_', '-')} wgs84|gcj02|bd09|cgcs2000|EPSG:XXXX"
+        if parameter
+        else "import it with 'geosci import' and its CRS first"
+    )
+    return MissingCRSError(f"{path.name} has no CRS: {fix}{hint}")
+
+
 def read_any(
     path: str | Path,
     *,
-    crs: str | None = None,
+    crs: str | int | None = None,
     encoding: str | None = None,
     lon: str | None = None,
     lat: str | None = None,
+    columns: list[str] | str | None = None,
     swap_xy: bool = False,
     geometry_type: str | None = None,
     datum_check: bool = True,
     layer: str | None = None,
+    drop_outliers: bool = False,
+    study_area=None,
+    crs_parameter: str | None = "crs",
+    input_parameter: str = "path",
 ) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read a user's vector or table file into WGS84, checking and repairing it.
 
     Parameters
     ----------
     path : path
-        GeoJSON, GeoPackage, Shapefile, KML, CSV/TSV or Excel file.
-    crs : str, optional
-        The data's CRS: ``wgs84``, ``gcj02``, ``bd09``, ``cgcs2000`` or any
-        ``EPSG:`` code. Overrides the file's own; required where the file
-        has none (CSV, Excel, a Shapefile without ``.prj``).
+        GeoJSON, GeoPackage, Shapefile, KML, CSV/TSV/text or Excel file.
+    crs : str or int, optional
+        The data's CRS, any value :func:`geosci.crs.parse_crs` takes
+        (``wgs84``, ``gcj02``, ``bd09``, ``cgcs2000``, ``EPSG:4544`` ...).
+        Overrides the file's own; required where the file has none (CSV,
+        Excel, a Shapefile without ``.prj``).
     encoding : str, optional
         Text encoding, when the detection is wrong.
     lon, lat : str, optional
         Coordinate columns of a table.
+    columns : list of str or str, optional
+        Names for the columns of a text or Excel file without a header row
+        (a list, or one comma-separated string).
     swap_xy : bool
         Exchange x and y (for files with latitude first).
     geometry_type : str, optional
         Keep only features of this type from a mixed file.
     datum_check : bool
-        Check data declared WGS84 against the curated layers' positions.
+        Check the declared datum on evidence (:func:`geosci.datum.check_datum`).
     layer : str, optional
         Layer name inside a GeoPackage.
+    drop_outliers : bool
+        Drop the outliers (:func:`find_outliers`); they are always listed in
+        the report.
+    study_area : geometry, GeoDataFrame or bounds, optional
+        Features outside it are outliers.
+    crs_parameter : str or None
+        The caller's name for ``crs``, named in messages; None when the
+        caller has no CRS argument (the messages then say how to import
+        the file first).
+    input_parameter : str
+        The caller's name for ``path``, named in messages about the input.
 
     Returns
     -------
@@ -506,42 +900,45 @@ def read_any(
     Raises
     ------
     DataError
-        With a one-line message naming the fix.
+        With a one-line message naming the fix (a :class:`ParameterError`
+        naming the parameter where one is the fix).
     """
-    import geopandas as gpd
     import shapely
 
     from geosci.crs import convert_frame
+    from geosci.datum import DATUM_LABELS, check_datum
+    from geosci.datum_crs import datum_of
 
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise DataError(f"cannot tell the format of {path.name}: use .geojson, .gpkg, .shp, .kml, .csv or .xlsx")
+        raise ParameterError(
+            input_parameter,
+            f"cannot tell the format of {{name}} {path.name}: use .geojson, .gpkg, .shp, .kml, .csv, .txt or .xlsx",
+        )
     report = ImportReport(path=str(path), format=fmt)
-    _check_file(path, fmt)
-    target_crs, datum = resolve_crs(crs)
-    if fmt in ("csv", "excel"):
-        frame = _table_to_frame(_read_table(path, fmt, encoding, report), lon, lat, report)
-    elif fmt == "shp":
-        frame = _read_shapefile(path, encoding, report)
-    else:
-        try:
-            frame = gpd.read_file(path, engine="pyogrio", layer=layer, encoding=encoding)
-        except Exception as exc:  # GDAL errors come in many types
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DataError(f"cannot read {path.name} as {fmt.upper()} (truncated or damaged?): {first}") from exc
+    _check_file(path, fmt, input_parameter)
+    target_crs, datum = resolve_crs(crs, parameter=crs_parameter or "crs") if crs is not None else (None, "wgs84")
+    frame = _read_frame(path, fmt, encoding=encoding, lon=lon, lat=lat, columns=columns, layer=layer, report=report)
     report.features_in = len(frame)
     if frame.empty:
         raise DataError(f"{path.name} has no features")
     if swap_xy:
         frame = frame.copy()
         frame.geometry = shapely.transform(frame.geometry.values, lambda c: c[:, ::-1].copy())
-        report.count("x and y swapped (--swap-xy)", len(frame))
+        report.count("x and y swapped (swap_xy)", len(frame))
+    declared_by = "(given)"
     if target_crs is None:
         if frame.crs is None:
-            raise DataError(f"{path.name} has no CRS: say which it is with --crs wgs84|gcj02|bd09|cgcs2000|EPSG:XXXX")
-        target_crs = frame.crs.to_string()
-        report.crs_in = f"{target_crs} (from the file)"
+            raise _no_crs(frame, path, crs_parameter)
+        named = datum_of(frame.crs)
+        if named is not None:  # a GCJ-02 / BD-09 file geosci wrote: its CRS says so
+            target_crs, datum = "EPSG:4326", named
+            report.crs_in = f"{DATUM_LABELS[named]} (from the file's CRS definition)"
+        else:
+            target_crs = frame.crs.to_string()
+            report.crs_in = f"{target_crs} (from the file)"
+        declared_by = "by the file"
     else:
         report.crs_in = f"{crs} (given)"
     frame = frame.set_crs(target_crs, allow_override=True)
@@ -549,16 +946,54 @@ def read_any(
     if frame.empty:
         raise DataError(f"{path.name} has no features with a geometry")
     frame = _uniform_types(frame, geometry_type, report)
-    _check_ranges(frame, target_crs, crs, report)
+    shown = str(crs) if crs is not None else (report.crs_in.split(" (")[0])
+    _check_ranges(frame, target_crs, shown, crs_parameter)
+    projected = not frame.crs.is_geographic
+    src_name = datum if datum != "wgs84" or target_crs == "EPSG:4326" else _crs_label(frame.crs)
+    frame = _source_positions(frame, src_name)
     if not frame.crs.equals("EPSG:4326"):
         frame = frame.to_crs(4326)
+    report.datum = datum
+    if datum_check:
+        try:
+            evidence = check_datum(frame, datum, parameter=crs_parameter, source=path.name, declared_by=declared_by,
+                                   input_parameter=input_parameter)  # fmt: skip
+        except ParameterError as exc:
+            if not projected:
+                raise
+            found = exc.evidence.datum  # type: ignore[attr-defined]
+            raise ParameterError(
+                crs_parameter or input_parameter,
+                f"{path.name} is in {shown}, but its positions are {DATUM_LABELS[found]} positions projected as if "
+                f"they were WGS84: {exc.evidence.summary}: reproject the source data to longitude/latitude and "  # type: ignore[attr-defined]
+                f"declare it {found}" + (" with {name}" if crs_parameter else ""),
+            ) from None
+        report.datum_evidence, report.datum_strength = evidence.summary, evidence.strength
+        if evidence.strength == "weak":
+            report.warnings.append(f"the datum ({DATUM_LABELS[datum]}) could not be confirmed: {evidence.summary}")
+    frame = _keep_properties(frame, datum, report)
     if datum != "wgs84":
         frame = convert_frame(frame, src=datum, dst="wgs84")
         report.datum_conversion = f"{datum} -> wgs84 (geosci.crs, inverse iterated to < 1 mm)"
-    elif datum_check:
-        _gcj_check(frame, report)
+    frame = frame.reset_index(drop=True)
+    report.outliers = find_outliers(frame, study_area=study_area)
+    if report.outliers:
+        n = len(report.outliers)
+        if drop_outliers:
+            frame = frame.drop(index=[o["row"] for o in report.outliers]).reset_index(drop=True)
+            report.count("outliers dropped (far from the rest or outside the study area)", n)
+        else:
+            report.warnings.append(
+                f"{n} of {len(frame)} features are outliers (far from the rest or outside the study area), "
+                "kept: see the report's outliers"
+            )
     report.features_out = len(frame)
-    return frame.reset_index(drop=True), report
+    return frame, report
+
+
+def _crs_label(crs) -> str:
+    code = crs.to_epsg()
+    return f"EPSG:{code}" if code else crs.to_string()
 
 
 def to_layer_form(
@@ -580,35 +1015,47 @@ def to_layer_form(
     columns named); original columns keep their names, except that one
     clashing with a required field is kept as ``orig_<name>``.
     """
-    from geosci.catalog import STATUSES
-
     out = frame.copy()
     cols = list(out.columns)
     id_col = id_field or next((c for c in ("id", "ID", "Id", "编号", "fid") if c in cols), None)
     if id_field and id_field not in cols:
-        raise DataError(f"--id-field {id_field!r} is not a column: columns are {', '.join(map(str, cols))}")
+        raise ParameterError(
+            "id_field", f"{{name}} {id_field!r} is not a column: columns are {', '.join(map(str, cols))}"
+        )
     name_col = name_field or next(
         (c for c in ("name_zh", "name", "名称", "NAME", "Name", "站名", "地名") if c in cols), None
     )  # noqa: E501
     if name_field and name_field not in cols:
-        raise DataError(f"--name-field {name_field!r} is not a column: columns are {', '.join(map(str, cols))}")
-    ids = out[id_col].astype(str) if (id_col and not renumber) else None
+        raise ParameterError(
+            "name_field", f"{{name}} {name_field!r} is not a column: columns are {', '.join(map(str, cols))}"
+        )
+    ids = None
+    if id_col and not renumber:
+        raw = out[id_col]
+        empty = raw.isna() | raw.astype(str).str.strip().isin(["", "nan", "None"])
+        if empty.all() and not id_field:
+            id_col = None  # an id column with no values (KML Placemarks without ids): new ids, the column kept
+        else:
+            ids = raw.astype(str).where(~empty, [f"{kind.replace(' ', '_')}-{i + 1:04d}" for i in range(len(out))])
     if ids is not None:
         dupes = sorted(set(ids[ids.duplicated()]))
         if dupes:
-            raise DataError(
+            raise ParameterError(
+                "renumber",
                 f"duplicate ids in column {id_col!r}: {', '.join(dupes[:5])}{' …' if len(dupes) > 5 else ''}: "
-                "pass --renumber for new ids, or --id-field with a unique column"
+                "pass {name} for new ids (the old ones are kept as src_id), or choose a unique id column",
             )
     names = out[name_col].astype(str) if name_col else None
     if "status" in cols:
         st = out["status"].astype(str)
         bad = sorted(set(st[~st.isin(STATUSES)]))
         if bad:
-            raise DataError(f"status values {bad} are not existing/under_construction/planned: fix the column")
+            raise DataError(f"status values {bad} are not {'/'.join(STATUSES)}: fix the status column")
     required = {"id", "name_zh", "name_en", "kind", "status", "source", "accuracy_m", "geometry_basis"}
     keep_same = {c for c in (id_col, name_col, "status", "name_en") if c in required}
     rename = {c: f"orig_{c}" for c in cols if c in required and c not in keep_same and c != out.geometry.name}
+    if renumber and id_col in cols:  # the source ids (AMap POI ids ...) are kept
+        rename[id_col] = "src_id" if "src_id" not in cols else f"src_{id_col}"
     out = out.rename(columns=rename)
     stem = kind.replace(" ", "_")
     new = {

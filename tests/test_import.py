@@ -38,8 +38,15 @@ BAD = [
     ("shp_missing_dbf/stations.shp", [], "shapefile stations.shp is missing its .dbf file"),
     ("shp_missing_prj/stations.shp", [], "stations.shp has no CRS: say which it is with --crs"),
     ("swapped_lonlat.csv", ["--crs", "gcj02"], "longitude and latitude look swapped"),
-    ("gcj02_declared_wgs84.geojson", [], "the data is declared WGS84 but looks like GCJ-02 (AMap) data"),
-    ("gcj02_declared_wgs84.geojson", ["--crs", "wgs84"], "the data is declared WGS84 but looks like GCJ-02"),
+    (
+        "datav_science_city_gcj02.geojson",
+        [],
+        "datav_science_city_gcj02.geojson is declared WGS84 by the file but is "
+        "GCJ-02 (AMap/Tencent) data: 779 of 779 vertices lie within 1 m of AMap boundaries of China when read as GCJ-02 "
+        "(AMap/Tencent); 0 when read as WGS84; 0 when read as BD-09 (Baidu): pass --crs gcj02",
+    ),
+    ("datav_science_city_gcj02.geojson", ["--crs", "wgs84"], "is declared WGS84 (given) but is GCJ-02 (AMap/Tencent)"),
+    ("datav_science_city_gcj02.geojson", ["--crs", "bd09"], "is declared BD-09 (Baidu) (given) but is GCJ-02"),
     ("metres_as_degrees.csv", ["--crs", "wgs84"], "are projected metres, not degrees as wgs84 says"),
     ("outside_crs_area.csv", ["--crs", "EPSG:4544"], "coordinates fall outside the area where EPSG:4544 is valid"),
     ("amap_stations_gb18030.csv", [], "amap_stations_gb18030.csv has no CRS: say which it is with --crs"),
@@ -144,9 +151,9 @@ def test_commands_take_user_files_like_catalog_names(tmp_path):
                                     "incubator_clusters", "--format", "json"])  # fmt: skip
     assert res.exit_code == 0, res.stderr
     assert json.loads(res.stdout)["summary"]["sources"]["stations"] == str(out)
-    res = CliRunner().invoke(main, ["coverage", "--from", str(CORPUS / "gcj02_declared_wgs84.geojson"),
+    res = CliRunner().invoke(main, ["coverage", "--from", str(CORPUS / "datav_science_city_gcj02.geojson"),
                                     "--radius", "800"])  # fmt: skip
-    assert res.exit_code == 2 and "looks like GCJ-02" in res.stderr
+    assert res.exit_code == 2 and "is GCJ-02 (AMap/Tencent) data" in res.stderr
 
 
 FIELDS = ["id", "name_zh", "district", "focus"]
