@@ -98,3 +98,60 @@ def datum_of(crs) -> str | None:
         if name in text:
             return key
     return None
+
+
+def label_written(path, frame, fmt: str) -> None:
+    """Make a just-written GeoJSON or GeoPackage of GCJ-02 / BD-09 data say so (no-op for other data).
+
+    GDAL keeps the named CRS in a GeoPackage's SRS table and a Shapefile's
+    ``.prj`` by itself; a GeoJSON gets a ``crs`` member holding the WKT
+    (GDAL and QGIS read it back) and a ``description``; a GeoPackage layer
+    and its SRS get the description too. Called by
+    :func:`geosci.io.write_layer` on the temporary file, before it is moved
+    into place.
+
+    Parameters
+    ----------
+    path : path
+        The file just written.
+    frame : GeoDataFrame
+        The layer written; only its CRS is looked at.
+    fmt : str
+        ``geojson``, ``gpkg``, ``shp`` or ``csv``.
+    """
+    import json
+    from pathlib import Path
+
+    datum = datum_of(frame.crs)
+    if datum is None:
+        return
+    path = Path(path)
+    _, _, remark = DATUM_TITLES[datum]
+    if fmt == "geojson":
+        text = path.read_text(encoding="utf-8")
+        head = '"type": "FeatureCollection",\n'
+        members = (
+            f'"crs": {{ "type": "name", "properties": {{ "name": {json.dumps(wkt(datum), ensure_ascii=False)} }} }},\n'
+            f'"description": {json.dumps(remark, ensure_ascii=False)},\n'
+        )
+        if head in text:
+            text = text.replace(head, head + members, 1)
+        else:  # not GDAL's layout: rewrite the document
+            doc = json.loads(text)
+            doc = {"type": doc.pop("type"), **json.loads("{" + members.rstrip(",\n") + "}"), **doc}
+            text = json.dumps(doc, ensure_ascii=False)
+        path.write_text(text, encoding="utf-8")
+    elif fmt == "gpkg":
+        import sqlite3
+
+        con = sqlite3.connect(path)
+        try:
+            with con:
+                con.execute("UPDATE gpkg_contents SET description = ?", (remark,))
+                con.execute(
+                    "UPDATE gpkg_spatial_ref_sys SET description = ? WHERE srs_id IN "
+                    "(SELECT srs_id FROM gpkg_geometry_columns)",
+                    (remark,),
+                )
+        finally:
+            con.close()

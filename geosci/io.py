@@ -282,6 +282,9 @@ def write_layer(
         # the layer is named for the destination, never for the temporary file
         with atomic_path(path, overwrite=overwrite, suffix=VECTOR_FORMATS[fmt][0][0], outputs=outputs) as tmp:
             frame.to_file(tmp, driver=driver, engine="pyogrio", layer=path.stem)
+            from geosci.datum_crs import label_written  # GCJ-02 / BD-09 data say so in the file
+
+            label_written(tmp, frame, fmt)
         return path
     # a Shapefile is several files: write them in a temporary folder, then move each
     _check_target(path, overwrite=overwrite)
