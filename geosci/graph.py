@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from geosci.errors import DataError
+
 __all__ = ["Graph", "from_edges", "nearest_sources", "shortest_from", "sources_within"]
 
 
@@ -72,7 +74,7 @@ def from_edges(n: int, u, v, w, *, both_ways: bool = False) -> sp.csr_matrix:
     if both_ways:
         u, v, w = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([w, w])
     if (w < 0).any() or not np.isfinite(w).all():
-        raise ValueError("edge costs should be finite and non-negative")
+        raise DataError("edge costs should be finite and non-negative")
     keep = u != v
     u, v, w = u[keep], v[keep], w[keep]
     order = np.lexsort((w, v, u))

@@ -58,10 +58,26 @@ def read_schedule(path: str | Path, *, date: str | None = None, window: tuple[st
     import gtfs_kit as gk
     import pandas as pd
 
+    if date is not None:
+        import datetime
+
+        try:
+            datetime.datetime.strptime(str(date), "%Y%m%d")
+        except ValueError:
+            from geosci.errors import ParameterError
+
+            raise ParameterError(
+                "gtfs_date", f"{{name}} should be a day as YYYYMMDD, e.g. 20250115, got {date!r}"
+            ) from None
     try:
         feed = gk.read_feed(Path(path), dist_units="km")
     except Exception as exc:  # gtfs-kit raises various errors for bad zips
         raise DataError(f"cannot read GTFS feed {path}: {str(exc).splitlines()[0] if str(exc) else exc}") from exc
+    missing = [f"{t}.txt" for t in ("stops", "routes", "trips", "stop_times") if getattr(feed, t, None) is None]
+    if getattr(feed, "calendar", None) is None and getattr(feed, "calendar_dates", None) is None:
+        missing.append("calendar.txt or calendar_dates.txt")
+    if missing:
+        raise DataError(f"the GTFS feed {path} lacks {', '.join(missing)}: it cannot give a timetable")
     date = date or feed.get_first_week()[0]
     trips = feed.get_trips(date)
     if trips is None or trips.empty:

@@ -26,21 +26,78 @@ __all__ = [
     "atomic_path",
     "check_output",
     "format_for",
+    "shapefile_field_names",
     "shapefile_field_notes",
+    "uniform_geometries",
     "write_bytes",
     "write_layer",
 ]
 
 
+def shapefile_field_names(columns) -> dict[str, str]:
+    """Map each field name to a unique Shapefile name of at most 10 characters.
+
+    Names that fit are kept; longer ones are cut, and a cut name that would
+    repeat another gets a numbered ending (``published_``, ``publishe_1``),
+    so no two fields collide and the mapping can be documented.
+
+    Examples
+    --------
+    >>> shapefile_field_names(["id", "published_area_km2", "published_area_source"])
+    {'id': 'id', 'published_area_km2': 'published_', 'published_area_source': 'publishe_1'}
+    """
+    out: dict[str, str] = {}
+    taken = {str(c).lower() for c in columns if len(str(c)) <= 10}
+    for c in columns:
+        name = str(c)
+        if len(name) <= 10:
+            out[name] = name
+            continue
+        short, n = name[:10], 0
+        while short.lower() in taken:
+            n += 1
+            short = f"{name[: 10 - len(str(n)) - 1]}_{n}"
+        taken.add(short.lower())
+        out[name] = short
+    return out
+
+
 def shapefile_field_notes(columns) -> list[str]:
-    """Describe the field names a Shapefile will cut to 10 characters.
+    """Describe the field names a Shapefile will cut to 10 characters (as :func:`write_layer` writes them).
 
     Examples
     --------
     >>> shapefile_field_notes(["id", "geometry_basis"])
     ['geometry_basis -> geometry_b']
     """
-    return [f"{c} -> {str(c)[:10]}" for c in columns if len(str(c)) > 10 and c != "geometry"]
+    names = shapefile_field_names([c for c in columns if c != "geometry"])
+    return [f"{c} -> {s}" for c, s in names.items() if c != s]
+
+
+def uniform_geometries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the layer with one geometry type: single and multi parts of one kind made multi.
+
+    Raises
+    ------
+    DataError
+        For a layer mixing points, lines and polygons, or holding
+        GeometryCollections, which no single-type format can store.
+    """
+    import shapely
+
+    types = set(frame.geom_type.dropna().astype(str))
+    if len(types) <= 1 and "GeometryCollection" not in types:
+        return frame
+    kinds = {t.replace("Multi", "") for t in types}
+    if len(kinds) > 1 or "GeometryCollection" in types:
+        raise DataError(f"the layer mixes geometry types ({', '.join(sorted(types))}): write it as .geojson, or "
+                        "keep one type first (geosci import --geometry-type)")  # fmt: skip
+    multi = {"Point": shapely.MultiPoint, "LineString": shapely.MultiLineString, "Polygon": shapely.MultiPolygon}
+    kind = kinds.pop()
+    out = frame.copy()
+    geoms = out.geometry.values
+    out[out.geometry.name] = [multi[kind]([g]) if g is not None and g.geom_type == kind else g for g in geoms]
+    return out
 
 
 # format name -> (file suffixes, GDAL driver or None for geosci's own writer)
@@ -238,10 +295,12 @@ def _frame_to_csv(frame: gpd.GeoDataFrame) -> bytes:
     out = frame.drop(columns=frame.geometry.name).copy()
     geoms = frame.geometry.values
     if len(frame) and (frame.geom_type == "Point").all():
-        out["lon"], out["lat"] = shapely.get_x(geoms), shapely.get_y(geoms)
+        geographic = frame.crs is None or frame.crs.is_geographic
+        x, y = ("lon", "lat") if geographic else ("x", "y")  # metres are not longitudes
+        out[x], out[y] = shapely.get_x(geoms), shapely.get_y(geoms)
     else:
         out["wkt"] = shapely.to_wkt(geoms, rounding_precision=7)
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")  # BOM: Chinese Excel reads UTF-8
 
 
 def write_layer(
@@ -254,8 +313,12 @@ def write_layer(
 ) -> Path:
     """Write a layer atomically as GeoJSON, GeoPackage, Shapefile or CSV.
 
-    Text is written as UTF-8; a Shapefile gets a ``.cpg`` saying so. A CSV
-    holds ``lon``/``lat`` columns for points and a ``wkt`` column otherwise.
+    Text is written as UTF-8; a Shapefile gets a ``.cpg`` saying so, field
+    names cut to unique 10-character names (:func:`shapefile_field_names`)
+    and booleans as 0/1 integers. A CSV holds ``lon``/``lat`` columns for
+    points (``x``/``y`` in a projected CRS) and a ``wkt`` column otherwise.
+    GeoPackages are version 1.2, which every QGIS 3 reads without a warning.
+    Mixed single and multi parts are written as multi parts.
 
     Parameters
     ----------
@@ -278,14 +341,22 @@ def write_layer(
     if fmt == "csv":
         return write_bytes(_frame_to_csv(frame), path, overwrite=overwrite, outputs=outputs)
     driver = VECTOR_FORMATS[fmt][1]
+    if fmt in ("gpkg", "shp"):
+        frame = uniform_geometries(frame)
     if fmt != "shp":
+        options = {"dataset_options": {"VERSION": "1.2"}} if fmt == "gpkg" else {}
         # the layer is named for the destination, never for the temporary file
         with atomic_path(path, overwrite=overwrite, suffix=VECTOR_FORMATS[fmt][0][0], outputs=outputs) as tmp:
-            frame.to_file(tmp, driver=driver, engine="pyogrio", layer=path.stem)
+            frame.to_file(tmp, driver=driver, engine="pyogrio", layer=path.stem, **options)
             from geosci.datum_crs import label_written  # GCJ-02 / BD-09 data say so in the file
 
             label_written(tmp, frame, fmt)
         return path
+    names = shapefile_field_names([c for c in frame.columns if c != frame.geometry.name])
+    frame = frame.rename(columns=names)
+    for col in frame.columns:
+        if col != frame.geometry.name and frame[col].dtype == bool:
+            frame[col] = frame[col].astype("int32")
     # a Shapefile is several files: write them in a temporary folder, then move each
     _check_target(path, overwrite=overwrite)
     tmpdir = Path(tempfile.mkdtemp(prefix=".geosci-", dir=path.parent))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -82,8 +83,8 @@ class AccessParams:
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if not isinstance(value, (int, float)) or value != value or value < 0:
-                raise DataError(f"parameter {f.name} should be a non-negative number, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise DataError(f"parameter {f.name} should be a finite, non-negative number, got {value!r}")
         if self.walk_speed_kmh == 0 or self.rail_speed_kmh == 0:
             raise DataError("speeds should be positive")
         if self.circuity < 1:
@@ -117,6 +118,9 @@ class AccessParams:
         unknown = set(changes) - known
         if unknown:
             raise DataError(f"unknown parameter {sorted(unknown)[0]!r}: known are {', '.join(sorted(known))}")
+        for k, v in changes.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise DataError(f"parameter {k} should be a number, got {v!r}")
         return dataclasses.replace(self, **{k: float(v) for k, v in changes.items()})
 
     def with_overrides(self, pairs: list[str] | tuple[str, ...] = (), file: str | Path | None = None) -> AccessParams:
