@@ -59,6 +59,25 @@ def feature_names(frame: gpd.GeoDataFrame) -> list[str]:
     return frame.index.astype(str).tolist()
 
 
+PLAUSIBLE_MINUTES = 240.0  # door-to-door times beyond this within a city call for a look
+
+
+def _warn_implausible(minutes: np.ndarray) -> None:
+    import warnings
+
+    from geosci.errors import GeosciWarning
+
+    finite = np.isfinite(minutes)
+    long = finite & (minutes > PLAUSIBLE_MINUTES)
+    if long.any():
+        warnings.warn(GeosciWarning(
+            f"{int(long.sum())} of {minutes.size} travel times exceed {PLAUSIBLE_MINUTES / 60:g} hours (up to "
+            f"{minutes[finite].max() / 60:.1f} h): the places are probably beyond walking reach of the network"),
+            stacklevel=3)  # fmt: skip
+    if (~finite).any():
+        warnings.warn(GeosciWarning(f"{int((~finite).sum())} of {minutes.size} pairs are unreachable"), stacklevel=3)
+
+
 def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) -> pd.DataFrame:
     """Minutes from every origin to every destination, as a long table.
 
@@ -73,6 +92,7 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
     if origins.empty or destinations.empty:
         raise DataError("origins and destinations need at least one feature each")
     t = model.times(xy_of(origins, model.crs), xy_of(destinations, model.crs)) / 60.0
+    _warn_implausible(t)
     o, d = feature_names(origins), feature_names(destinations)
     return pd.DataFrame({
         "origin": np.repeat(o, len(d)), "destination": np.tile(d, len(o)), "minutes": np.round(t.ravel(), 2),

@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "GeosciError",
+    "GeosciWarning",
     "LayerNotFoundError",
     "MissingCRSError",
     "OutputExistsError",
@@ -70,3 +71,7 @@ class ParameterError(DataError):
 
 class OutputExistsError(GeosciError, FileExistsError):
     """An output file exists and ``overwrite`` was not asked for."""
+
+
+class GeosciWarning(UserWarning):
+    """A result that computed but looks implausible (times of many hours, points far from the network)."""

@@ -186,6 +186,22 @@ def isochrone_polygon(net: WalkNetwork, cost: np.ndarray, budget: float, *, widt
     return shape
 
 
+FAR_SNAP_M = 1000.0  # a point this far from the network's nearest node is probably outside it
+
+
+def _warn_far(snap_m: np.ndarray, source: str) -> None:
+    import warnings
+
+    from geosci.errors import GeosciWarning
+
+    far = snap_m > FAR_SNAP_M
+    if far.any():
+        warnings.warn(GeosciWarning(
+            f"{int(far.sum())} of {len(snap_m)} points lie more than {FAR_SNAP_M:g} m from the street network "
+            f"{source} (up to {snap_m.max() / 1000:.1f} km): the network probably does not cover them; their times "
+            "include a straight walk to it"), stacklevel=3)  # fmt: skip
+
+
 @dataclass
 class NetworkModel:
     """Walking on a real street network, optionally with GTFS transit, in seconds."""
@@ -244,6 +260,7 @@ class NetworkModel:
         """Door-to-door seconds ``(n_o, n_d)``, snap walks included."""
         o_node, o_snap = self.walk.snap(origins_xy)
         d_node, d_snap = self.walk.snap(dests_xy)
+        _warn_far(np.concatenate([o_snap, d_snap]), self.walk.source)
         uniq, inv = np.unique(o_node, return_inverse=True)
         dist = shortest_from(self.graph, uniq)[:, d_node]
         walk = self.params.walk_mps

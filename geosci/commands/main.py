@@ -15,7 +15,7 @@ import sys
 import click
 
 from geosci import __version__
-from geosci.errors import GeosciError, ParameterError
+from geosci.errors import GeosciError, GeosciWarning, ParameterError
 
 __all__ = ["GeosciGroup", "main", "option_name"]
 
@@ -39,15 +39,25 @@ def _on_sigterm(signum, frame) -> None:  # pragma: no cover - exercised in a sub
     raise SystemExit(128 + signum)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if issubclass(category, GeosciWarning):
+        click.echo(f"warning: {message}", err=True)
+
+
 class GeosciGroup(click.Group):
     """A click group that turns library errors into one-line messages."""
 
     def invoke(self, ctx: click.Context):
         """Invoke the command; report errors in one line unless --debug."""
+        import warnings
+
         debug = ctx.find_root().params.get("debug")
         signal.signal(signal.SIGTERM, _on_sigterm)
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", GeosciWarning)
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # output piped into `head` and the like: stop quietly
