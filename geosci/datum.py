@@ -60,7 +60,7 @@ __all__ = [
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "amap_boundary_vertices.xz"
 #: Stations placed at least this precisely (metres) are references; others are not.
-STATION_ACCURACY_M = 30.0
+STATION_ACCURACY_M = 100.0
 COINCIDE_M = 1.0
 NEAR_BOUNDARY_M = 60.0
 NEAR_STATION_M = 100.0
@@ -179,6 +179,7 @@ class DatumEvidence:
     total: int
     readings: dict[str, Reading] = field(default_factory=dict)
     stations: int = 0
+    points: bool = False
     summary: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -186,16 +187,17 @@ class DatumEvidence:
         return asdict(self)
 
 
-def _sample(coords: np.ndarray, max_sample: int) -> np.ndarray:
-    """Distinct positions, or an even random sample of them spread over all of the data."""
+def _sample(coords: np.ndarray, max_sample: int) -> tuple[np.ndarray, int]:
+    """Distinct positions (or an even random sample of them, spread over all of the data), and their count."""
     coords = coords[np.isfinite(coords).all(axis=1)]
     if len(coords) == 0:
-        return coords
+        return coords, 0
     coords = np.unique(np.round(coords, 7), axis=0)
-    if len(coords) > max_sample:
+    n = len(coords)
+    if n > max_sample:
         rng = np.random.default_rng(0)
-        coords = coords[np.sort(rng.choice(len(coords), max_sample, replace=False))]
-    return coords
+        coords = coords[np.sort(rng.choice(n, max_sample, replace=False))]
+    return coords, n
 
 
 def _as_gcj02(lon: np.ndarray, lat: np.ndarray, reading: str) -> tuple[np.ndarray, np.ndarray]:
@@ -214,9 +216,11 @@ def _summarise(ev: DatumEvidence) -> str:
     r = ev.readings
     if ev.strength == "none":
         return "no position lies in China, where WGS84, GCJ-02 and BD-09 differ: nothing to check"
-    what = "vertices" if ev.sampled != 1 else "vertex"
-    of = f"{_words(ev.sampled)} {what}" + (f" (an even sample of {_words(ev.total)})" if ev.total > ev.sampled else "")
-    refs = "AMap boundaries of China" + (f" or the {ev.stations} precise rail stations" if ev.stations else "")
+    what = ("points" if ev.sampled != 1 else "point") if ev.points else ("vertices" if ev.sampled != 1 else "vertex")
+    of = f"{_words(ev.sampled)} {what}"
+    if ev.total > ev.sampled:
+        of += f" (a sample spread over all {_words(ev.total)}, in China)"
+    refs = "AMap administrative boundaries" + (f" or the {ev.stations} precise rail stations" if ev.stations else "")
     if ev.strength == "decisive":
         best = ev.datum
         others = "; ".join(f"{r[d].coincide:,} when read as {DATUM_LABELS[d]}" for d in CHINA_DATUMS if d != best)
@@ -254,26 +258,28 @@ def detect_datum(
     >>> from geosci.crs import convert_frame
     >>> gcj = convert_frame(read_layer("districts"), src="wgs84", dst="gcj02")
     >>> detect_datum(gcj).summary  # doctest: +ELLIPSIS
-    '... lie within 1 m of AMap boundaries of China... when read as GCJ-02 (AMap/Tencent); 0 when read as WGS84; 0 ...'
+    '... within 1 m of AMap administrative boundaries... when read as GCJ-02 (AMap/Tencent); 0 when read as WGS84...'
     """
     import shapely
 
     if hasattr(data, "geometry"):
-        coords = shapely.get_coordinates(np.asarray(data.geometry.values))
+        geoms = np.asarray(data.geometry.values)
+        coords = shapely.get_coordinates(geoms)
+        points = bool(len(geoms)) and bool(np.isin(shapely.get_type_id(geoms), (0, 4)).all())
     else:
         coords = np.asarray(data, dtype=float).reshape(-1, 2)
-    coords = _sample(coords, max_sample)
-    total = len(coords)
-    if total:
+        points = False
+    coords, total = _sample(coords, max_sample)
+    if len(coords):
         china = in_china(coords[:, 0], coords[:, 1])
         coords = coords[china]
     if len(coords) == 0:
-        ev = DatumEvidence(None, "none", 0, total)
+        ev = DatumEvidence(None, "none", 0, total, points=points)
         ev.summary = _summarise(ev)
         return ev
     tree = _boundary_tree()
     stations, n_stations = _stations()
-    ev = DatumEvidence(None, "weak", len(coords), len(coords), stations=n_stations)
+    ev = DatumEvidence(None, "weak", len(coords), total, stations=n_stations, points=points)
     for reading in CHINA_DATUMS:
         xyz = _xyz(*_as_gcj02(coords[:, 0], coords[:, 1], reading))
         d_b, _ = tree.query(xyz, distance_upper_bound=5000.0)

@@ -13,13 +13,16 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyproj import Geod
 
 from geosci.catalog import read_layer
 from geosci.commands import main
+from geosci.crs import gcj02_to_wgs84
 from geosci.errors import DataError
 from geosci.ingest import detect_coordinate_columns, parse_coordinate, parse_coordinates, read_any
 
 CORPUS = Path(__file__).parent / "data" / "import"
+_GEOD = Geod(ellps="WGS84")
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -42,10 +45,9 @@ BAD = [
         "datav_science_city_gcj02.geojson",
         [],
         "datav_science_city_gcj02.geojson is declared WGS84 by the file but is "
-        "GCJ-02 (AMap/Tencent) data: 779 of 779 vertices lie within 1 m of AMap boundaries of China when read as GCJ-02 "
-        "(AMap/Tencent); 0 when read as WGS84; 0 when read as BD-09 (Baidu): pass --crs gcj02",
+        "GCJ-02 (AMap/Tencent) data: 779 of 779 vertices lie within 1 m of AMap administrative boundaries",
     ),
-    ("datav_science_city_gcj02.geojson", ["--crs", "wgs84"], "is declared WGS84 (given) but is GCJ-02 (AMap/Tencent)"),
+    ("datav_science_city_gcj02.geojson", ["--crs", "wgs84"], "when read as BD-09 (Baidu): pass --crs gcj02"),
     ("datav_science_city_gcj02.geojson", ["--crs", "bd09"], "is declared BD-09 (Baidu) (given) but is GCJ-02"),
     ("metres_as_degrees.csv", ["--crs", "wgs84"], "are projected metres, not degrees as wgs84 says"),
     ("outside_crs_area.csv", ["--crs", "EPSG:4544"], "coordinates fall outside the area where EPSG:4544 is valid"),
@@ -73,29 +75,47 @@ def test_bad_input_one_line_error_and_untouched(name, extra, message, tmp_path):
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
-def test_amap_csv_in_gb18030_lands_on_the_curated_stations(tmp_path):
+def _precise_stations():
+    from geosci.datum import STATION_ACCURACY_M
+
+    st = read_layer("rail_stations")
+    return st[(st["accuracy_m"].astype(float) <= STATION_ACCURACY_M) & ~st["schematic"].astype(bool)]
+
+
+def test_amap_csv_in_gb18030_lands_on_the_real_stations(tmp_path):
     out = tmp_path / "st.geojson"
     res = CliRunner().invoke(main, ["import", str(CORPUS / "amap_stations_gb18030.csv"), "--as", "metro_station",
                                     "--crs", "gcj02", "--out", str(out), "--accuracy", "5", "--source", "AMap export"])  # fmt: skip
     assert res.exit_code == 0, res.stderr
     assert "gb18030 (detected)" in res.stderr and "coordinates from columns 经度 / 纬度" in res.stderr
-    got = gpd.read_file(out).set_index("id")
-    ref = read_layer("rail_stations").set_index("id")
-    d = np.hypot(got.geometry.x - ref.loc[got.index].geometry.x, got.geometry.y - ref.loc[got.index].geometry.y)
-    assert d.max() < 1e-6  # 1e-7 degree rounding of the export, nothing else
-    assert list(got["name_zh"]) == list(ref.loc[got.index, "name_zh"])
-    assert "线路" in got.columns  # nothing lost
+    got = gpd.read_file(out)
+    src = pd.read_csv(CORPUS / "amap_stations_gb18030.csv", encoding="gb18030")
+    lon, lat = gcj02_to_wgs84(src["经度"].values, src["纬度"].values)
+    assert np.abs(got.geometry.x.values - lon).max() < 1e-9 and np.abs(got.geometry.y.values - lat).max() < 1e-9
+    assert list(got["id"]) == list(src["编号"]) and list(got["name_zh"]) == list(src["名称"])
+    # nothing lost: the coordinate columns, the source position and its datum
+    assert list(got["经度"].astype(float)) == list(src["经度"]) and "线路" in got.columns
+    assert list(got["src_x"]) == list(src["经度"]) and set(got["src_datum"]) == {"gcj02"}
     meta = json.loads((tmp_path / "st.geojson.meta.json").read_text(encoding="utf-8"))
     assert meta["source"] == "AMap export" and meta["accuracy_m"] == 5 and meta["feature_count"] == len(got)
     assert meta["import"]["datum_conversion"].startswith("gcj02 -> wgs84")
+    precise = _precise_stations()
+    if precise.empty:
+        pytest.skip("layers/rail_stations has no precise (AMap) stations yet")
+    ref = precise.set_index("name_zh")
+    d = _GEOD.inv(got.geometry.x.values, got.geometry.y.values, ref.loc[got["name_zh"]].geometry.x.values,
+                  ref.loc[got["name_zh"]].geometry.y.values)[2]  # fmt: skip
+    assert d.max() < 1.0  # the same AMap positions, converted by the same code
+    assert meta["import"]["datum_strength"] == "decisive"
 
 
-def test_baidu_csv(tmp_path):
+def test_baidu_csv():
     frame, report = read_any(CORPUS / "baidu_points.csv", crs="bd09")
-    ref = read_layer("rail_stations")
-    ref = ref[(ref["status"] == "existing") & ~ref["schematic"]].reset_index(drop=True)
-    assert np.abs(frame.geometry.x.values - ref.geometry.x.values).max() < 1e-6
+    amap = pd.read_csv(CORPUS / "amap_stations_gb18030.csv", encoding="gb18030")
+    lon, lat = gcj02_to_wgs84(amap["经度"].values, amap["纬度"].values)
+    assert _GEOD.inv(frame.geometry.x.values, frame.geometry.y.values, lon, lat)[2].max() < 0.05  # 1e-7° rounding
     assert report.coordinate_columns == ("lng", "lat")
+    assert set(frame["src_datum"]) == {"bd09"}
 
 
 def test_gbk_shapefile_without_cpg():

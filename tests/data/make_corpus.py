@@ -22,11 +22,12 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import shapely
 
 from geosci.catalog import read_layer
-from geosci.crs import convert_frame
+from geosci.crs import convert, convert_frame
 
 OUT = Path(__file__).resolve().parent / "import"
 
@@ -44,11 +45,7 @@ def main() -> None:
     gcj = convert_frame(existing, src="wgs84", dst="gcj02")
     table = pd.DataFrame({"编号": existing["id"], "名称": existing["name_zh"], "线路": existing["lines"],
                           "经度": gcj.geometry.x.round(7), "纬度": gcj.geometry.y.round(7)})  # fmt: skip
-    (OUT / "amap_stations_gb18030.csv").write_bytes(table.to_csv(index=False).encode("gb18030"))
-    bd = convert_frame(existing, src="wgs84", dst="bd09")
-    pd.DataFrame({"name": existing["name_en"], "lng": bd.geometry.x.round(7), "lat": bd.geometry.y.round(7)}).to_csv(
-        OUT / "baidu_points.csv", index=False
-    )
+    # amap_stations_gb18030.csv and baidu_points.csv are real AMap stations: see real()
     pd.DataFrame(
         {"名称": inc["name_zh"], "片区": inc["district"], "经度": inc.geometry.x, "纬度": inc.geometry.y}
     ).to_excel(OUT / "incubators.xlsx", index=False)
@@ -93,6 +90,7 @@ def main() -> None:
         cpg.unlink()
     far = pd.DataFrame({"name": ["x", "y", "z"], "lon": [9.9e7, 9.8e7, 9.7e7], "lat": [1.0e8, 1.0e8, 1.0e8]})
     far.to_csv(OUT / "outside_crs_area.csv", index=False)
+    real()
     print(f"wrote {len(list(OUT.rglob('*')))} files to {OUT}")
 
 
@@ -136,6 +134,15 @@ def real() -> None:
     (OUT / "datav_science_city_gcj02.geojson").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
     stations = _amap_stations()
+    # AMap export of the real stations (GCJ-02) in GB18030 text, and the same as Baidu (BD-09) output
+    head = stations.head(24)
+    table = pd.DataFrame({"编号": head["id"], "名称": head["name"], "线路": head["line"],
+                          "经度": head["lon"], "纬度": head["lat"]})  # fmt: skip
+    (OUT / "amap_stations_gb18030.csv").write_bytes(table.to_csv(index=False).encode("gb18030"))
+    bx, by = convert(head["lon"].values, head["lat"].values, src="gcj02", dst="bd09")
+    pd.DataFrame({"name": head["name"], "lng": np.round(bx, 7), "lat": np.round(by, 7)}).to_csv(
+        OUT / "baidu_points.csv", index=False
+    )
     # AMap POI export: ids, "lon,lat" location strings, GCJ-02; three stops geocoded into Guangdong
     pois = stations.head(60).copy()
     pois["location"] = [f"{x:.6f},{y:.6f}" for x, y in zip(pois["lon"], pois["lat"], strict=True)]
