@@ -10,6 +10,7 @@ options, calls one library function and prints or writes the result.
 from __future__ import annotations
 
 from geosci.commands import access, coverage, importing, join, layers, map  # noqa: F401 - they register themselves
+from geosci.commands import site  # noqa: F401
 from geosci.commands.main import main
 
 try:  # the report command arrives with python-docx support

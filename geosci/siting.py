@@ -1,0 +1,1264 @@
+"""Siting: where the next stop, incubator or service should go, with the existing sites kept.
+
+Coverage (:mod:`geosci.coverage`) says what a catchment misses; siting says
+where to act. Three location models are solved exactly as integer programs
+with :func:`scipy.optimize.milp` (the HiGHS solver SciPy ships, so no new
+dependency and no external solver binary):
+
+- **MCLP**, maximal covering (Church and ReVelle 1974): ``k`` new sites that
+  cover the most demand weight;
+- **LSCP**, location set covering (Toregas et al. 1971): the fewest new sites
+  that cover all demand;
+- **p-median** (Hakimi 1964; ReVelle and Swain 1970): ``k`` new sites that
+  minimise the weighted distance (or time) from each demand to its nearest
+  site.
+
+Existing sites are fixed: they are open in every solution and count toward
+coverage, so the models choose only among the candidates. The costs come
+from one cost function, :class:`Reach`, over the engines coverage uses:
+straight-line distance in a metric CRS with coverage's exact-circle rule
+(KD-tree pairs, no buffers), walking distance on an OSM street network, or
+door-to-door minutes of a :class:`geosci.models.TravelModel`. With the
+existing sites alone, the classes agree with what ``geosci coverage``
+reports.
+
+Positional accuracy is counted as coverage counts it: a demand is *covered*
+when some open site reaches it even if both positions are off by their
+``accuracy_m`` (``d + a_d + a_s <= r``), *uncertain* when it might be
+reached (``d - a_d - a_s <= r``), *not covered* otherwise. The objective is
+certain coverage; among the solutions that reach the best certain coverage,
+the one that leaves the most demand at least *uncertain* is chosen (a
+second, exact solve), and uncertain demand is reported apart, never counted
+as covered (unless ``count_uncertain``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from geosci.errors import DataError, ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from geosci.params import AccessParams
+
+__all__ = [
+    "MAX_CANDIDATES",
+    "MODELS",
+    "TRAVEL",
+    "Reach",
+    "SitingResult",
+    "Solution",
+    "grid_candidates",
+    "maximal_coverage",
+    "p_median",
+    "set_cover",
+    "site",
+    "siting_recipe",
+    "write_result",
+    "zone_geometry",
+]
+
+MODELS = ("mclp", "lscp", "pmedian")
+"""The location models: maximal covering, location set covering, p-median."""
+
+TRAVEL = ("walk", "transit")
+"""How ``minutes`` are travelled: walking (as ``geosci coverage``) or door to door by a travel model."""
+
+MAX_CANDIDATES = 200_000
+"""Most candidate sites a grid may give; a finer grid is refused with the spacing that would fit."""
+
+MAX_PAIRS = 3_000_000
+"""Most demand-site pairs a p-median model may hold (its assignment variables)."""
+
+
+# --------------------------------------------------------------------------- the one cost function
+@dataclass
+class Reach:
+    """Costs from demand to sites and the catchment threshold: the one cost function of every model.
+
+    Parameters
+    ----------
+    engine : {"straight", "network", "travel"}
+        ``straight``: straight-line metres in ``crs`` (KD-tree, as
+        :func:`geosci.coverage.classify`); ``network``: walking metres on a
+        :class:`geosci.realnet.WalkNetwork`; ``travel``: door-to-door seconds
+        of a :class:`geosci.models.TravelModel` from each demand to each site.
+    threshold : float
+        The catchment, in the engine's unit (metres or seconds).
+    crs : str
+        The metric CRS of all coordinates.
+    params : AccessParams
+        Walking speed and circuity (to turn positional accuracy into seconds
+        for the ``travel`` engine).
+    network, model : optional
+        The street network or travel model of those engines.
+
+    Examples
+    --------
+    >>> from geosci.params import AccessParams
+    >>> r = Reach("straight", 800.0, "EPSG:4544", AccessParams())
+    >>> i, j, c = r.pairs(np.array([[0.0, 0.0], [900.0, 0.0]]), np.array([[0.0, 700.0]]), 1200.0)
+    >>> i.tolist(), j.tolist(), c.round(1).tolist()
+    ([0, 1], [0, 0], [700.0, 1140.2])
+    """
+
+    engine: str
+    threshold: float
+    crs: str
+    params: AccessParams
+    network: Any = None
+    model: Any = None
+
+    @property
+    def unit(self) -> str:
+        """``"m"`` or ``"s"``."""
+        return "s" if self.engine == "travel" else "m"
+
+    def slack(self, accuracy_m):
+        """Return positional accuracy (metres) in the cost unit."""
+        acc = np.asarray(accuracy_m, dtype=float)
+        return self.params.walk_seconds(acc) if self.engine == "travel" else acc
+
+    def matrix(self, demand_xy: np.ndarray, sites_xy: np.ndarray, *, limit: float = np.inf) -> np.ndarray:
+        """Return the dense cost matrix ``(n_demand, n_sites)``; ``inf`` beyond ``limit`` (network) or unreachable."""
+        demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+        sites_xy = np.asarray(sites_xy, dtype=float).reshape(-1, 2)
+        if len(demand_xy) == 0 or len(sites_xy) == 0:
+            return np.full((len(demand_xy), len(sites_xy)), np.inf)
+        if self.engine == "straight":
+            from scipy.spatial.distance import cdist
+
+            return cdist(demand_xy, sites_xy)
+        if self.engine == "network":
+            from geosci.graph import shortest_from
+
+            matrix, virtual, _ = self.network._with_sources(sites_xy)
+            dist = shortest_from(matrix, virtual, limit=limit)  # (n_sites, n_nodes + n_sites)
+            node, snap = self.network.snap(demand_xy)
+            return (dist[:, node] + snap[None, :]).T
+        return np.asarray(self.model.times(demand_xy, sites_xy), dtype=float)
+
+    def pairs(
+        self, demand_xy: np.ndarray, sites_xy: np.ndarray, limit: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the demand-site pairs within ``limit``: demand index, site index, cost."""
+        demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+        sites_xy = np.asarray(sites_xy, dtype=float).reshape(-1, 2)
+        if len(demand_xy) == 0 or len(sites_xy) == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
+        if self.engine == "straight":  # the pairs of geosci.coverage.classify
+            from scipy.spatial import cKDTree
+
+            p = cKDTree(demand_xy).sparse_distance_matrix(cKDTree(sites_xy), limit, output_type="ndarray")
+            return p["i"].astype(np.int64), p["j"].astype(np.int64), p["v"].astype(float)
+        cost = self.matrix(demand_xy, sites_xy, limit=limit)
+        i, j = np.nonzero(cost <= limit)
+        return i.astype(np.int64), j.astype(np.int64), cost[i, j]
+
+    def describe(self) -> dict[str, Any]:
+        """Describe the cost function for run summaries."""
+        method = {
+            "straight": "straight-line distance, exact circles (KD-tree pairs) in a metric CRS, as geosci coverage",
+            "network": f"walking distance on the street network {self.network.source if self.network else ''}",
+            "travel": "door-to-door minutes from each demand to each site by the travel model",
+        }[self.engine]
+        out = {"method": method, "threshold": round(self.threshold, 1), "unit": self.unit, "metric_crs": self.crs}
+        if self.model is not None:
+            out["travel_model"] = self.model.describe()
+        return out
+
+
+def _reach_sets(reach: Reach, demand_xy, demand_acc, sites_xy, sites_acc):
+    """Certain and possible coverage of each demand by each site, as boolean CSR matrices, and the pair costs."""
+    import scipy.sparse as sp
+
+    demand_acc = np.nan_to_num(np.asarray(demand_acc, dtype=float), nan=0.0)
+    sites_acc = np.nan_to_num(np.asarray(sites_acc, dtype=float), nan=0.0)
+    max_slack = float(reach.slack((demand_acc.max() if len(demand_acc) else 0.0)
+                                  + (sites_acc.max() if len(sites_acc) else 0.0)))  # fmt: skip
+    i, j, c = reach.pairs(demand_xy, sites_xy, reach.threshold + max_slack)
+    slack = reach.slack(demand_acc[i] + sites_acc[j])
+    shape = (len(demand_xy), len(sites_xy))
+    sure = c + slack <= reach.threshold
+    maybe = c - slack <= reach.threshold
+    as_csr = lambda keep: sp.csr_matrix((np.ones(int(keep.sum()), dtype=bool), (i[keep], j[keep])), shape=shape)  # noqa: E731
+    return as_csr(sure), as_csr(maybe), (i, j, c)
+
+
+# --------------------------------------------------------------------------- the exact solvers
+@dataclass
+class Solution:
+    """One solve of a location model.
+
+    Attributes
+    ----------
+    chosen : ndarray of int
+        Indices of the candidates chosen.
+    objective : float
+        Its objective: weight covered for MCLP (existing coverage included),
+        number of new sites for LSCP, total weighted cost for p-median.
+    bound : float
+        The best bound the solver proved (equal to ``objective`` when optimal).
+    status : str
+        ``"optimal"`` or ``"time limit"`` (the best solution found, with ``bound``).
+    gap : float
+        Relative gap between ``objective`` and ``bound``.
+    seconds : float
+        Solver time.
+    possible : float, optional
+        MCLP: weight at least uncertainly covered (the tie-break objective).
+    """
+
+    chosen: np.ndarray
+    objective: float
+    bound: float
+    status: str = "optimal"
+    gap: float = 0.0
+    seconds: float = 0.0
+    possible: float | None = None
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the solution is proven optimal."""
+        return self.status == "optimal"
+
+
+def _milp(c, constraints, integrality, *, time_limit: float, what: str):
+    from scipy.optimize import Bounds, milp
+
+    t0 = time.perf_counter()
+    res = milp(c=c, constraints=constraints, integrality=integrality, bounds=Bounds(0, 1),
+               options={"time_limit": float(time_limit), "mip_rel_gap": 0.0, "presolve": True})  # fmt: skip
+    seconds = time.perf_counter() - t0
+    if res.status == 2:
+        raise DataError(f"the {what} model is infeasible")
+    if res.x is None:
+        raise DataError(f"no {what} solution found within the time limit of {time_limit:g} s: "
+                        "raise --time-limit or use fewer candidates (a coarser grid)")  # fmt: skip
+    status = "optimal" if res.status == 0 else "time limit"
+    bound = res.mip_dual_bound if getattr(res, "mip_dual_bound", None) is not None else res.fun
+    return res, status, float(bound), float(getattr(res, "mip_gap", 0.0) or 0.0), seconds
+
+
+def _as_bool_csc(matrix) -> sp.csc_matrix:
+    import scipy.sparse as sp
+
+    return sp.csc_matrix(matrix, dtype=bool)
+
+
+def maximal_coverage(
+    sure,
+    weight: np.ndarray,
+    k: int,
+    *,
+    covered: np.ndarray | None = None,
+    maybe=None,
+    maybe_covered: np.ndarray | None = None,
+    time_limit: float = 60.0,
+) -> Solution:
+    """Choose ``k`` candidates that cover the most demand weight, the existing coverage kept (MCLP).
+
+    Solved exactly: maximise certain coverage; then, holding it, maximise
+    the weight at least possibly covered (``maybe``), so that among equally
+    good answers the one leaving least demand wholly out is returned.
+
+    Parameters
+    ----------
+    sure : sparse or dense bool array ``(n_demand, n_candidates)``
+        Which candidate covers which demand (with certainty).
+    weight : ndarray
+        Demand weights.
+    k : int
+        Most candidates to choose (fewer only when more would add nothing).
+    covered : ndarray of bool, optional
+        Demand already covered by the existing sites.
+    maybe, maybe_covered : optional
+        Possible coverage by the candidates and by the existing sites.
+    time_limit : float
+        Seconds per solve; past it the best solution found is returned with
+        the proven bound.
+
+    Returns
+    -------
+    Solution
+
+    Examples
+    --------
+    >>> cover = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]], dtype=bool)
+    >>> s = maximal_coverage(cover, np.array([1.0, 1.0, 1.0, 5.0]), 2)
+    >>> s.chosen.tolist(), s.objective
+    ([1, 2], 7.0)
+    >>> maximal_coverage(cover, np.ones(4), 1, covered=np.array([True, True, False, False])).objective
+    3.0
+    """
+    import scipy.sparse as sp
+    from scipy.optimize import LinearConstraint
+
+    sure = _as_bool_csc(sure)
+    n_d, n_c = sure.shape
+    weight = np.asarray(weight, dtype=float)
+    covered = np.zeros(n_d, dtype=bool) if covered is None else np.asarray(covered, dtype=bool)
+    base = float(weight[covered].sum())
+    rows = np.flatnonzero(~covered & (np.asarray(sure.sum(axis=1)).ravel() > 0) & (weight > 0))
+    maybe = _as_bool_csc(maybe) if maybe is not None else None
+    maybe_covered = covered if maybe_covered is None else np.asarray(maybe_covered, dtype=bool) | covered
+    base_maybe = float(weight[maybe_covered].sum())
+    if k <= 0 or n_c == 0:
+        return Solution(np.empty(0, dtype=np.int64), base, base, possible=base_maybe if maybe is not None else None)
+    s_r = sure[rows].astype(float)
+    n_r = len(rows)
+    x_sum = sp.hstack([sp.csr_matrix(np.ones((1, n_c))), sp.csr_matrix((1, n_r))])
+    link = sp.hstack([-s_r, sp.identity(n_r)])
+    cons = [LinearConstraint(link, -np.inf, 0), LinearConstraint(x_sum, 0, k)]
+    c = np.concatenate([np.zeros(n_c), -weight[rows]])
+    integ = np.concatenate([np.ones(n_c), np.zeros(n_r)])
+    res, status, bound, gap, seconds = _milp(c, cons, integ, time_limit=time_limit, what="maximal covering")
+    best = -float(res.fun)
+    x = res.x[:n_c]
+    possible = None
+    if maybe is not None and status == "optimal":
+        q = np.flatnonzero(~maybe_covered & (np.asarray(maybe.sum(axis=1)).ravel() > 0) & (weight > 0))
+        m_q = maybe[q].astype(float)
+        n_q = len(q)
+        cons2 = [
+            LinearConstraint(sp.hstack([link, sp.csr_matrix((n_r, n_q))]), -np.inf, 0),
+            LinearConstraint(sp.hstack([x_sum, sp.csr_matrix((1, n_q))]), 0, k),
+            LinearConstraint(sp.hstack([-m_q, sp.csr_matrix((n_q, n_r)), sp.identity(n_q)]), -np.inf, 0),
+            LinearConstraint(sp.csr_matrix(np.concatenate([np.zeros(n_c), weight[rows], np.zeros(n_q)])[None, :]),
+                             best - 1e-6 * max(1.0, abs(best)), np.inf),
+        ]  # fmt: skip
+        c2 = np.concatenate([np.zeros(n_c + n_r), -weight[q]])
+        integ2 = np.concatenate([np.ones(n_c), np.zeros(n_r + n_q)])
+        res2, status2, _, _, seconds2 = _milp(c2, cons2, integ2, time_limit=time_limit, what="maximal covering")
+        seconds += seconds2
+        if status2 == "optimal":
+            x = res2.x[:n_c]
+            possible = base_maybe - float(res2.fun)
+    chosen = np.flatnonzero(x > 0.5)
+    # the objective recomputed from the choice, so it is exact whatever the solver's tolerances
+    hit = covered | (np.asarray(sure[:, chosen].sum(axis=1)).ravel() > 0)
+    objective = float(weight[hit].sum())
+    if possible is None and maybe is not None:
+        hit_m = maybe_covered | hit | (np.asarray(maybe[:, chosen].sum(axis=1)).ravel() > 0)
+        possible = float(weight[hit_m].sum())
+    return Solution(chosen, objective, base - bound if status != "optimal" else objective, status, gap, seconds,
+                    possible)  # fmt: skip
+
+
+def set_cover(sure, *, covered: np.ndarray | None = None, time_limit: float = 60.0) -> Solution:
+    """Choose the fewest candidates that, with the existing sites, cover every demand (LSCP).
+
+    Parameters
+    ----------
+    sure : sparse or dense bool array ``(n_demand, n_candidates)``
+    covered : ndarray of bool, optional
+        Demand already covered by the existing sites.
+    time_limit : float
+
+    Raises
+    ------
+    DataError
+        When some demand is covered by no candidate and no existing site
+        (:func:`site` names it).
+
+    Examples
+    --------
+    >>> cover = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]], dtype=bool)
+    >>> s = set_cover(cover)
+    >>> s.chosen.tolist(), s.objective
+    ([0, 1, 2], 3.0)
+    >>> set_cover(cover, covered=np.array([True, False, False, False])).chosen.tolist()
+    [1, 2]
+    """
+    from scipy.optimize import LinearConstraint
+
+    sure = _as_bool_csc(sure)
+    n_d, n_c = sure.shape
+    covered = np.zeros(n_d, dtype=bool) if covered is None else np.asarray(covered, dtype=bool)
+    rows = np.flatnonzero(~covered)
+    counts = np.asarray(sure[rows].sum(axis=1)).ravel()
+    if (counts == 0).any():
+        raise DataError(f"{int((counts == 0).sum())} demand features are covered by no candidate: "
+                        f"the first is demand {int(rows[counts == 0][0])}")  # fmt: skip
+    if len(rows) == 0:
+        return Solution(np.empty(0, dtype=np.int64), 0.0, 0.0)
+    res, status, bound, gap, seconds = _milp(np.ones(n_c), [LinearConstraint(sure[rows].astype(float), 1, np.inf)],
+                                             np.ones(n_c), time_limit=time_limit, what="set covering")  # fmt: skip
+    chosen = np.flatnonzero(res.x > 0.5)
+    return Solution(chosen, float(len(chosen)), float(np.ceil(bound - 1e-9)), status, gap, seconds)
+
+
+def p_median(
+    cost: np.ndarray,
+    weight: np.ndarray,
+    k: int,
+    *,
+    base: np.ndarray | None = None,
+    time_limit: float = 60.0,
+) -> Solution:
+    """Choose ``k`` candidates minimising the weighted cost from each demand to its nearest open site (p-median).
+
+    Parameters
+    ----------
+    cost : ndarray ``(n_demand, n_candidates)``
+        Cost from each demand to each candidate (``inf``: unreachable).
+    weight : ndarray
+        Demand weights.
+    k : int
+        Candidates to open.
+    base : ndarray, optional
+        Cost from each demand to its nearest existing site (``inf`` or
+        absent: none). Only the candidates nearer than that enter the model,
+        which keeps it exact and small.
+    time_limit : float
+
+    Returns
+    -------
+    Solution
+        ``objective`` is the total weighted cost over the demand some open
+        site reaches (demand no site reaches is left out; :func:`site` reports it).
+
+    Examples
+    --------
+    >>> cost = np.array([[0.0, 5, 9], [4, 1, 9], [9, 2, 1], [9, 9, 0]])
+    >>> s = p_median(cost, np.ones(4), 2)
+    >>> s.chosen.tolist(), s.objective
+    ([0, 2], 5.0)
+    >>> p_median(cost, np.ones(4), 1, base=np.array([0.0, 1, 9, 9])).objective
+    2.0
+    """
+    import scipy.sparse as sp
+    from scipy.optimize import LinearConstraint
+
+    cost = np.asarray(cost, dtype=float)
+    n_d, n_c = cost.shape
+    weight = np.asarray(weight, dtype=float)
+    base = np.full(n_d, np.inf) if base is None else np.asarray(base, dtype=float)
+    has_base = np.isfinite(base)
+    better = np.isfinite(cost) & (cost < base[:, None])
+    reachable = has_base | better.any(axis=1)
+    fixed = float((weight * np.where(has_base, base, 0.0))[reachable].sum())
+    if k <= 0 or n_c == 0 or not better.any():
+        return Solution(np.empty(0, dtype=np.int64), fixed, fixed)
+    i, j = np.nonzero(better)
+    if len(i) > MAX_PAIRS:
+        raise ParameterError(
+            "candidates",
+            f"the p-median model would hold {len(i):,} demand-site pairs (most "
+            f"{MAX_PAIRS:,}): use fewer candidates (a coarser grid) or less demand",
+        )
+    n_p = len(i)
+    coef = weight[i] * np.where(has_base[i], cost[i, j] - base[i], cost[i, j])
+    c = np.concatenate([np.zeros(n_c), coef])
+    # each demand: assigned to at most one new site (exactly one when no existing site reaches it)
+    assign = sp.csr_matrix((np.ones(n_p), (i, n_c + np.arange(n_p))), shape=(n_d, n_c + n_p))
+    lo = np.where(has_base, 0.0, np.where(reachable, 1.0, 0.0))
+    pair = np.arange(n_p)
+    link = sp.csr_matrix(
+        (
+            np.concatenate([np.ones(n_p), -np.ones(n_p)]),
+            (np.concatenate([pair, pair]), np.concatenate([n_c + pair, j])),
+        ),
+        shape=(n_p, n_c + n_p),
+    )
+    x_sum = sp.csr_matrix((np.ones(n_c), (np.zeros(n_c, dtype=int), np.arange(n_c))), shape=(1, n_c + n_p))
+    need_all = not has_base[reachable].all()
+    cons = [LinearConstraint(assign, lo, 1), LinearConstraint(link, -np.inf, 0),
+            LinearConstraint(x_sum, 1 if need_all else 0, k)]  # fmt: skip
+    integ = np.concatenate([np.ones(n_c), np.zeros(n_p)])
+    res, status, bound, gap, seconds = _milp(c, cons, integ, time_limit=time_limit, what="p-median")
+    chosen = np.flatnonzero(res.x[:n_c] > 0.5)
+    best = np.where(has_base, base, np.inf)
+    if len(chosen):
+        best = np.minimum(best, cost[:, chosen].min(axis=1))
+    objective = float((weight * best)[reachable & np.isfinite(best)].sum())
+    return Solution(chosen, objective, fixed + bound if status != "optimal" else objective, status, gap, seconds)
+
+
+# --------------------------------------------------------------------------- candidates
+def zone_geometry(name: str, *, zones: str | Path | gpd.GeoDataFrame = "districts", zone_field: str = "name_zh"):
+    """Return the WGS84 polygon of a zone: ``"core"`` (the core_area layer) or a zone of ``zones`` by name.
+
+    A zone matches its ``zone_field`` value, its ``name_en`` or its ``id``.
+
+    Examples
+    --------
+    >>> zone_geometry("沙坪坝区").geom_type, zone_geometry("core").geom_type
+    ('Polygon', 'MultiPolygon')
+    """
+    import shapely
+
+    from geosci.catalog import read_layer
+
+    if str(name).strip().lower() == "core":
+        return shapely.union_all(read_layer("core_area").geometry.values)
+    frame = zones if hasattr(zones, "geometry") else read_layer(zones)
+    frame = frame.to_crs(4326)
+    for col in (zone_field, "name_en", "id"):
+        if col in frame.columns:
+            hit = frame[frame[col].astype(str).str.strip().str.lower() == str(name).strip().lower()]
+            if len(hit):
+                return shapely.union_all(hit.geometry.values)
+    names = ", ".join(frame[zone_field].astype(str)) if zone_field in frame.columns else ""
+    raise ParameterError("within", f"{{name}} {name!r} is not a zone: use core or one of {names}")
+
+
+def grid_candidates(area, spacing_m: float, *, crs: str) -> np.ndarray:
+    """Return the points of a square grid of ``spacing_m`` inside ``area`` (a metric polygon), as ``(n, 2)``.
+
+    The grid is aligned to multiples of the spacing in ``crs``, so the same
+    area and spacing always give the same points.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> grid_candidates(shapely.box(0, 0, 1000, 600), 500, crs="EPSG:4544").tolist()
+    [[0.0, 0.0], [500.0, 0.0], [1000.0, 0.0], [0.0, 500.0], [500.0, 500.0], [1000.0, 500.0]]
+    """
+    import shapely
+
+    if not spacing_m > 0:
+        raise ParameterError("candidates", f"{{name}} grid spacing should be above 0 metres, got {spacing_m!r}")
+    minx, miny, maxx, maxy = area.bounds
+    xs = np.arange(np.ceil(minx / spacing_m), np.floor(maxx / spacing_m) + 1) * spacing_m
+    ys = np.arange(np.ceil(miny / spacing_m), np.floor(maxy / spacing_m) + 1) * spacing_m
+    box = len(xs) * len(ys)
+    if box > 20 * MAX_CANDIDATES:
+        fit = np.ceil(spacing_m * np.sqrt(box / MAX_CANDIDATES) / 10) * 10
+        raise ParameterError("candidates", f"{{name}} grid:{spacing_m:g} gives about {box:,} points "
+                                           f"(most {MAX_CANDIDATES:,}): use grid:{fit:g} or coarser")  # fmt: skip
+    gx, gy = np.meshgrid(xs, ys)
+    gx, gy = gx.ravel(), gy.ravel()
+    keep = shapely.intersects_xy(area, gx, gy)
+    if keep.sum() > MAX_CANDIDATES:
+        fit = spacing_m * np.sqrt(keep.sum() / MAX_CANDIDATES)
+        raise ParameterError("candidates", f"{{name}} grid:{spacing_m:g} gives {int(keep.sum()):,} points inside the "
+                                           f"zone (most {MAX_CANDIDATES:,}): use grid:{np.ceil(fit / 10) * 10:g} "
+                                           "or coarser")  # fmt: skip
+    return np.column_stack([gx[keep], gy[keep]])
+
+
+def _grid_spacing(candidates) -> float | None:
+    text = str(candidates)
+    if not text.lower().startswith("grid:"):
+        return None
+    try:
+        spacing = float(text.split(":", 1)[1])
+    except ValueError:
+        raise ParameterError("candidates", f"{{name}} {text!r} should be grid:METRES, e.g. grid:250") from None
+    if not np.isfinite(spacing) or spacing <= 0:
+        raise ParameterError("candidates", f"{{name}} {text!r} should be grid:METRES with METRES above 0")
+    return spacing
+
+
+# --------------------------------------------------------------------------- the result
+@dataclass
+class SitingResult:
+    """Chosen sites, coverage before and after, the marginal-gain curve and every demand feature's class."""
+
+    sites: gpd.GeoDataFrame  # the chosen sites (WGS84): rank, id, name, position, what each adds
+    zones: pd.DataFrame  # per zone: demand, covered and uncertain before and after
+    curve: pd.DataFrame  # best objective with 1, 2, ... new sites
+    demand: gpd.GeoDataFrame  # every demand feature (WGS84): class before and after, nearest site
+    existing: gpd.GeoDataFrame  # the fixed existing sites (WGS84)
+    summary: dict[str, Any] = field(default_factory=dict)
+    catchments: gpd.GeoDataFrame | None = None  # straight-line catchment circles of the chosen sites (WGS84)
+    zone_frame: gpd.GeoDataFrame | None = None  # the zones (WGS84), for maps
+
+    def tables(self, *, view: str = "all") -> list:
+        """Return the result as :class:`geosci.tables.Table` objects.
+
+        ``view="people"``: chosen sites, zones and curve; ``"data"`` and
+        ``"all"`` add every demand feature with its class before and after.
+        """
+        from geosci.tables import Table
+
+        pct = ("share_before", "share_after")
+        note = ("'covered' counts only demand reached even if positions are off by their accuracy_m; "
+                "'uncertain' demand may or may not be reached and is counted apart",)  # fmt: skip
+        out = [
+            Table("sites", self.sites.drop(columns="geometry"), "选址结果", "Chosen sites", notes=note),
+            Table("zones", self.zones, "分区覆盖（选址前后）", "Coverage by zone, before and after", percent=pct,
+                  notes=note),
+            Table("curve", self.curve, "边际增益曲线", "Marginal gain with 1, 2, ... new sites",
+                  percent=("share",), notes=("each row is solved exactly on its own: the best k sites need not "
+                                             "include the best k-1",)),
+        ]  # fmt: skip
+        if view in ("data", "all"):
+            out.append(Table("demand", self.demand.drop(columns="geometry"), "逐项需求", "Every demand feature"))
+        return out
+
+
+def _points(frame: gpd.GeoDataFrame, crs: str) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    t = frame.to_crs(crs)
+    geom = t.geometry
+    pts = geom if bool((geom.geom_type == "Point").all()) else geom.representative_point()
+    return t, np.column_stack([pts.x.values, pts.y.values]) if len(pts) else np.empty((0, 2))
+
+
+def _labels(frame: gpd.GeoDataFrame, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    ids = frame["id"].astype(str).values if "id" in frame.columns else np.array(
+        [f"{prefix}-{i}" for i in range(len(frame))], dtype=object)  # fmt: skip
+    names = frame["name_zh"].astype(str).values if "name_zh" in frame.columns else ids
+    return np.asarray(ids, dtype=object), np.asarray(names, dtype=object)
+
+
+def _frame(value):
+    from geosci.catalog import read_layer
+
+    return value if hasattr(value, "geometry") else read_layer(value)
+
+
+def _weights(frame: gpd.GeoDataFrame, weight: str | None, name: str) -> np.ndarray:
+    import pandas as pd
+
+    if weight is None:
+        return np.ones(len(frame))
+    if weight not in frame.columns:
+        fields = ", ".join(c for c in frame.columns if c != frame.geometry.name)
+        raise ParameterError("weight", f"{{name}} {weight!r} is not a field of demand {name} ({fields})")
+    w = pd.to_numeric(frame[weight], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DataError(f"demand {name}: field {weight!r} should hold non-negative numbers; feature {first} has "
+                        f"{frame[weight].iloc[first]!r}")  # fmt: skip
+    return w
+
+
+def _classes(sure_open: np.ndarray, maybe_open: np.ndarray) -> np.ndarray:
+    return np.where(sure_open, "covered", np.where(maybe_open, "uncertain", "not_covered"))
+
+
+def _any(matrix, cols: np.ndarray) -> np.ndarray:
+    if len(cols) == 0:
+        return np.zeros(matrix.shape[0], dtype=bool)
+    return np.asarray(matrix[:, cols].sum(axis=1)).ravel() > 0
+
+
+def _dedupe(sure, maybe, rows_s, rows_m, prefer: np.ndarray) -> np.ndarray:
+    """Return one candidate per distinct coverage (over the rows that matter), dropping those that add nothing.
+
+    Candidates that reach the same demand are interchangeable in MCLP and
+    LSCP; keeping one (the one with the lowest ``prefer``) makes the model
+    smaller without changing its optimum.
+    """
+    s = sure[rows_s].tocsc()
+    m = maybe[rows_m].tocsc()
+    keep: dict[tuple, int] = {}
+    for j in np.argsort(prefer, kind="stable"):
+        a = s.indices[s.indptr[j] : s.indptr[j + 1]]
+        b = m.indices[m.indptr[j] : m.indptr[j + 1]]
+        if len(a) == 0 and len(b) == 0:
+            continue
+        key = (a.tobytes(), b.tobytes())
+        keep.setdefault(key, int(j))
+    return np.array(sorted(keep.values()), dtype=np.int64)
+
+
+def site(
+    demand: str | Path | gpd.GeoDataFrame | Sequence[str | Path | gpd.GeoDataFrame],
+    *,
+    candidates: str | Path | gpd.GeoDataFrame,
+    add: int | None = None,
+    cover_all: bool = False,
+    radius_m: float | None = None,
+    minutes: float | None = None,
+    weight: str | None = None,
+    within: str | None = None,
+    existing: str | Path | gpd.GeoDataFrame | None = None,
+    model: str | None = None,
+    travel: str = "walk",
+    scenario: str | None = "existing",
+    stations: str | Path | gpd.GeoDataFrame = "rail_stations",
+    lines: str | Path | gpd.GeoDataFrame | None = "rail_lines",
+    network: str | Path | None = None,
+    gtfs: str | Path | None = None,
+    gtfs_date: str | None = None,
+    params: AccessParams | None = None,
+    zones: str | Path | gpd.GeoDataFrame | None = "districts",
+    zone_field: str = "name_zh",
+    count_uncertain: bool = False,
+    curve: bool = True,
+    time_limit: float = 60.0,
+    progress: Callable[[str], None] | None = None,
+) -> SitingResult:
+    """Choose new sites (stops, incubators, services) with the existing sites kept, exactly.
+
+    Parameters
+    ----------
+    demand : layer name, path or GeoDataFrame, or a sequence of them
+        What should be reached: points, or lines and polygons by their
+        representative point (as coverage counts them).
+    candidates : layer name, path, GeoDataFrame or ``"grid:METRES"``
+        Where a new site may go; ``grid:METRES`` is a square grid of that
+        spacing inside ``within``, or else inside the demand's convex hull
+        grown by the catchment radius.
+    add : int, optional
+        Sites to add (MCLP, p-median). Give ``add`` or ``cover_all``.
+    cover_all : bool
+        The fewest sites covering all demand (LSCP).
+    radius_m, minutes : float
+        The catchment: metres as drawn, or minutes (of walking as ``geosci
+        coverage`` counts them, or door to door with ``travel="transit"``).
+    weight : str, optional
+        Numeric demand field to weight by (population, jobs ...); default 1 each.
+    within : str, optional
+        Keep candidates inside this zone: a zone of ``zones`` by name, or ``"core"``.
+    existing : layer name, path or GeoDataFrame, optional
+        Fixed sites that count toward coverage (for instance ``"rail_stations"``,
+        opened by ``scenario``).
+    model : {"mclp", "lscp", "pmedian"}, optional
+        Default ``mclp`` with ``add`` and ``lscp`` with ``cover_all``.
+    travel : {"walk", "transit"}
+        ``transit``: minutes by the travel model (the sketch model of
+        ``scenario``, or ``gtfs``, or ``network`` with ``gtfs``).
+    scenario : str, optional
+        Which existing stations are open, and which lines the sketch model runs.
+    stations, lines, network, gtfs, gtfs_date, params :
+        As for :func:`geosci.models.make_model`; ``lines`` also sets the
+        statuses of the existing stations, as in coverage.
+    zones, zone_field :
+        Zones for the before/after breakdown.
+    count_uncertain : bool
+        Count uncertain demand as covered (for data whose positions are too
+        rough for certain coverage at this radius).
+    curve : bool
+        Solve for 1, 2, ... new sites as well (the marginal-gain curve).
+    time_limit : float
+        Seconds per solve; past it the best solution and its bound are reported.
+    progress : callable, optional
+        Called after each solve.
+
+    Returns
+    -------
+    SitingResult
+
+    Examples
+    --------
+    >>> res = site("universities", candidates="grid:500", add=1, radius_m=800, curve=False)
+    >>> len(res.sites), res.summary["status"]
+    (1, 'optimal')
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from geosci.coverage import _accuracy, _zone_of, select_scenario, statuses_from_lines
+    from geosci.crs import metric_crs
+    from geosci.params import AccessParams
+
+    params = params or AccessParams()
+    # ---- arguments first, before any work
+    if (add is None) == (not cover_all):
+        raise ParameterError("add", "give {name} N (sites to add) or --cover-all (fewest sites covering all), one")
+    if add is not None and (int(add) != add or add < 1):
+        raise ParameterError("add", f"{{name}} should be a whole number of sites, at least 1, got {add!r}")
+    model = (model or ("lscp" if cover_all else "mclp")).lower()
+    if model not in MODELS:
+        raise ParameterError("model", f"{{name}} should be one of {', '.join(MODELS)}, got {model!r}")
+    if cover_all and model != "lscp":
+        raise ParameterError("model", f"--cover-all is the lscp model: drop {{name}} {model} or give --add N")
+    if add is not None and model == "lscp":
+        raise ParameterError("model", "{name} lscp finds the fewest sites covering all demand: use --cover-all "
+                                      "instead of --add")  # fmt: skip
+    if (radius_m is None) == (minutes is None):
+        raise ParameterError("radius_m", "give the catchment as {name} METRES or --minutes MINUTES (one of them)")
+    if travel not in TRAVEL:
+        raise ParameterError("travel", f"{{name}} should be one of {', '.join(TRAVEL)}, got {travel!r}")
+    if travel == "transit" and minutes is None:
+        raise ParameterError("minutes", "--travel transit measures door-to-door time: give {name} MINUTES")
+    if gtfs is not None and travel != "transit":
+        raise ParameterError("gtfs", "{name} gives a transit timetable: add --travel transit (walking needs no feed)")
+    if gtfs_date is not None and gtfs is None:
+        raise ParameterError("gtfs_date", "{name} needs a GTFS feed: give --gtfs as well")
+    if not time_limit > 0:
+        raise ParameterError("time_limit", f"{{name}} should be above 0 seconds, got {time_limit!r}")
+    spacing = _grid_spacing(candidates) if isinstance(candidates, (str, Path)) else None
+
+    # ---- layers
+    demand_list = list(demand) if isinstance(demand, (list, tuple)) else [demand]
+    if not demand_list:
+        raise ParameterError("demand", "give at least one {name} layer or file")
+    names = [str(d) if not hasattr(d, "geometry") else f"demand_{i}" for i, d in enumerate(demand_list)]
+    frames = [_frame(d) for d in demand_list]
+    for n, f in zip(names, frames, strict=True):
+        if f.empty:
+            raise DataError(f"demand layer {n!r} has no features")
+    ex = None
+    if existing is not None:
+        ex = _frame(existing)
+        if lines is not None and "lines" in ex.columns:
+            ex = statuses_from_lines(ex, _frame(lines))
+        if not bool((ex.geom_type == "Point").all()):
+            raise ParameterError("existing", "{name} should be points (stations or sites), got "
+                                             f"{', '.join(sorted(set(ex.geom_type.astype(str))))}")  # fmt: skip
+        ex = select_scenario(ex, scenario)
+    zone_frame = _frame(zones) if zones is not None else None
+    if zone_frame is not None and zone_field not in zone_frame.columns:
+        fields = ", ".join(c for c in zone_frame.columns if c != zone_frame.geometry.name)
+        raise ParameterError("zone_field", f"{{name}} {zone_field!r} is not a field of the zones ({fields})")
+    within_geom = zone_geometry(within, zones=zone_frame if zone_frame is not None else "districts",
+                                zone_field=zone_field) if within else None  # fmt: skip
+
+    # ---- the cost function (the metric CRS chosen as coverage chooses it: from the sources, else the demand)
+    net = tm = None
+    if travel == "transit":
+        from geosci.models import make_model
+
+        tm = make_model(scenario=scenario or "existing", stations=stations, lines=lines if lines is not None
+                        else "rail_lines", network=network, gtfs=gtfs, gtfs_date=gtfs_date, params=params)  # fmt: skip
+        crs, engine, threshold = tm.crs, "travel", float(minutes) * 60.0
+    elif network is not None:
+        from geosci.realnet import WalkNetwork
+
+        net = WalkNetwork.from_osm(network)
+        crs, engine = net.crs, "network"
+        threshold = float(radius_m) if radius_m is not None else float(minutes) * 60.0 * params.walk_mps
+    else:
+        ref = ex if ex is not None and len(ex) else pd.concat([f.to_crs(4326) for f in frames])
+        crs, engine = metric_crs(tuple(ref.to_crs(4326).total_bounds)), "straight"
+        threshold = params.straight_radius(radius_m=radius_m, minutes=minutes)
+    reach = Reach(engine, threshold, crs, params, network=net, model=tm)
+
+    # ---- demand points
+    parts, xy_parts = [], []
+    for n, f in zip(names, frames, strict=True):
+        t, xy = _points(f, crs)
+        ids, labels = _labels(t, n)
+        parts.append(pd.DataFrame({"layer": n, "id": ids, "name_zh": labels, "weight": _weights(t, weight, n),
+                                   "accuracy_m": _accuracy(t)}))  # fmt: skip
+        xy_parts.append(xy)
+    dem = pd.concat(parts, ignore_index=True)
+    d_xy = np.vstack(xy_parts)
+    w = dem["weight"].to_numpy(dtype=float)
+    d_acc = dem["accuracy_m"].to_numpy(dtype=float)
+    d_pts = gpd.GeoDataFrame(dem, geometry=gpd.points_from_xy(d_xy[:, 0], d_xy[:, 1]), crs=crs)
+    zones_m = zone_frame.to_crs(crs).reset_index(drop=True) if zone_frame is not None else None
+    dem["zone"] = _zone_of(d_pts, zones_m, zone_field) if zones_m is not None else "(all)"
+
+    # ---- existing sites
+    if ex is not None and len(ex):
+        ex_m, e_xy = _points(ex, crs)
+        e_ids, _ = _labels(ex_m, "existing")
+        e_acc = _accuracy(ex_m)
+    else:
+        ex_m, e_xy = None, np.empty((0, 2))
+        e_ids = np.empty(0, dtype=object)
+        e_acc = np.empty(0)
+
+    # ---- candidates
+    area_note = None
+    if spacing is not None:
+        if within_geom is not None:
+            area = gpd.GeoSeries([within_geom], crs=4326).to_crs(crs).iloc[0]
+            area_note = f"grid of {spacing:g} m inside {within}"
+        else:
+            grow = threshold if engine != "travel" else 0.0
+            area = shapely.MultiPoint(d_xy).convex_hull.buffer(max(grow, spacing))
+            area_note = f"grid of {spacing:g} m inside the demand's convex hull grown by {max(grow, spacing):g} m"
+        c_xy = grid_candidates(area, spacing, crs=crs)
+        digits = len(str(len(c_xy)))
+        c_ids = np.array([f"grid-{i + 1:0{digits}d}" for i in range(len(c_xy))], dtype=object)
+        c_names = np.array([f"网格点 {i + 1} (grid {spacing:g} m)" for i in range(len(c_xy))], dtype=object)
+        c_acc = np.zeros(len(c_xy))
+    else:
+        cf = _frame(candidates)
+        if within_geom is not None:
+            cf = cf[shapely.intersects(within_geom, cf.to_crs(4326).geometry.values)]
+        cm, c_xy = _points(cf, crs)
+        c_ids, c_names = _labels(cm, "candidate")
+        c_acc = _accuracy(cm)
+        if len(e_xy) and len(c_xy):  # a candidate that is an existing site is not a new one
+            from scipy.spatial import cKDTree
+
+            d0, _ = cKDTree(e_xy).query(c_xy)
+            fresh = (d0 > 1.0) & ~np.isin(c_ids, e_ids)
+            c_xy, c_ids, c_names, c_acc = c_xy[fresh], c_ids[fresh], c_names[fresh], c_acc[fresh]
+        area_note = f"{candidates if not hasattr(candidates, 'geometry') else 'given frame'}" + (
+            f" inside {within}" if within else ""
+        )
+    if len(c_xy) == 0:
+        raise ParameterError("candidates", "{name} gave no candidate site" + (f" inside {within}" if within else "")
+                                           + ": use another layer, zone or a finer grid")  # fmt: skip
+    if add is not None and model == "pmedian" and add > len(c_xy):
+        raise ParameterError("add", f"{{name}} {add} is more than the {len(c_xy)} candidate sites")
+
+    # ---- coverage sets: existing sites first, then candidates
+    s_xy = np.vstack([e_xy, c_xy])
+    s_acc = np.concatenate([e_acc, c_acc])
+    n_e = len(e_xy)
+    sure, maybe, _ = _reach_sets(reach, d_xy, d_acc, s_xy, s_acc)
+    if count_uncertain:
+        sure = maybe
+    sure_e, maybe_e = _any(sure, np.arange(n_e)), _any(maybe, np.arange(n_e))
+    sure_c, maybe_c = sure[:, n_e:].tocsc(), maybe[:, n_e:].tocsc()
+
+    # ---- solve
+    solves: list[tuple[int, Solution]] = []
+    started = time.perf_counter()
+    base_cost = None
+    cost_c = None
+    if model == "pmedian":
+        full = reach.matrix(d_xy, s_xy)
+        base_cost = full[:, :n_e].min(axis=1) if n_e else np.full(len(d_xy), np.inf)
+        cost_c = full[:, n_e:]
+        ks = range(1, add + 1) if curve else [add]
+        for k in ks:
+            solves.append((k, p_median(cost_c, w, k, base=base_cost, time_limit=time_limit)))
+            if progress:
+                progress(f"{k} sites")
+        considered = len(c_xy)
+    else:
+        rows_s = np.flatnonzero(~sure_e)
+        rows_m = np.flatnonzero(~maybe_e)
+        prefer = np.zeros(len(c_xy))
+        if engine == "straight" and len(rows_s):  # among equivalent candidates, the most central one
+            from scipy.spatial import cKDTree
+
+            prefer = -np.asarray(sure_c[rows_s].sum(axis=0)).ravel().astype(float)
+            dd, _ = cKDTree(d_xy).query(c_xy)
+            prefer = prefer + dd / (dd.max() + 1.0)
+        keep = _dedupe(sure_c, maybe_c, rows_s, rows_m, prefer)
+        considered = len(keep)
+        s_k, m_k = sure_c[:, keep], maybe_c[:, keep]
+        if model == "lscp":
+            unreachable = np.flatnonzero(~sure_e & (np.asarray(s_k.sum(axis=1)).ravel() == 0))
+            if len(unreachable):
+                raise DataError(_infeasible_message(unreachable, dem, d_xy, d_acc, s_xy, s_acc, reach, maybe,
+                                                    count_uncertain))  # fmt: skip
+            sol = set_cover(s_k, covered=sure_e, time_limit=time_limit)
+            top = int(sol.objective)
+            for k in range(1, top) if curve else []:
+                solves.append((k, maximal_coverage(s_k, w, k, covered=sure_e, maybe=m_k, maybe_covered=maybe_e,
+                                                   time_limit=time_limit)))  # fmt: skip
+                if progress:
+                    progress(f"{k} sites")
+            everything = float(w.sum())
+            solves.append((top, Solution(sol.chosen, everything, everything, sol.status, sol.gap, sol.seconds,
+                                         everything)))  # fmt: skip
+            lscp = sol
+        else:
+            ks = range(1, add + 1) if curve else [add]
+            for k in ks:
+                solves.append((k, maximal_coverage(s_k, w, k, covered=sure_e, maybe=m_k, maybe_covered=maybe_e,
+                                                   time_limit=time_limit)))  # fmt: skip
+                if progress:
+                    progress(f"{k} sites")
+        solves = [(k, Solution(keep[s.chosen], *[getattr(s, a) for a in ("objective", "bound", "status", "gap",
+                                                                           "seconds", "possible")]))
+                  for k, s in solves]  # fmt: skip
+    final_k, final = solves[-1]
+    if model == "lscp":
+        final = Solution(keep[lscp.chosen], lscp.objective, lscp.bound, lscp.status, lscp.gap, lscp.seconds)
+    chosen = np.sort(final.chosen)
+    open_sites = np.concatenate([np.arange(n_e), n_e + chosen])
+
+    # ---- classes before and after (the rule of geosci.coverage.classify)
+    sure_after, maybe_after = _any(sure, open_sites), _any(maybe, open_sites)
+    dem["class_before"] = _classes(sure_e, maybe_e)
+    dem["class_after"] = _classes(sure_after, maybe_after)
+    dem["newly_covered"] = sure_after & ~sure_e
+    full_cost = reach.matrix(d_xy, s_xy[open_sites]) if len(open_sites) else np.full((len(d_xy), 0), np.inf)
+    if full_cost.shape[1]:
+        nearest = np.argmin(np.where(np.isfinite(full_cost), full_cost, np.inf), axis=1)
+        best = full_cost[np.arange(len(d_xy)), nearest]
+        all_ids = np.concatenate([e_ids, c_ids[chosen]])
+        dem["nearest_site"] = np.where(np.isfinite(best), all_ids[nearest], "")
+        dem[f"cost_{reach.unit}"] = np.round(np.where(np.isfinite(best), best, np.nan), 1)
+    scale = 60.0 if reach.unit == "s" else 1.0
+
+    # ---- the chosen sites and what each adds
+    from pyproj import Transformer
+
+    to_wgs = Transformer.from_crs(crs, 4326, always_xy=True)
+    rows = []
+    for rank, j in enumerate(chosen, start=1):
+        col = n_e + j
+        own_s = _any(sure, np.array([col]))
+        own_m = _any(maybe, np.array([col]))
+        others = open_sites[open_sites != col]
+        lon, lat = to_wgs.transform(c_xy[j, 0], c_xy[j, 1])
+        row = {"rank": rank, "id": c_ids[j], "name_zh": c_names[j], "lon": round(float(lon), 6),
+               "lat": round(float(lat), 6), "x": round(float(c_xy[j, 0]), 1), "y": round(float(c_xy[j, 1]), 1),
+               "accuracy_m": float(c_acc[j]),
+               "covers": round(float(w[own_s].sum()), 3),
+               "adds": round(float(w[own_s & ~sure_e].sum()), 3),
+               "adds_uncertain": round(float(w[own_m & ~own_s & ~maybe_e].sum()), 3),
+               "only_this": round(float(w[own_s & ~_any(sure, others)].sum()), 3)}  # fmt: skip
+        if model == "pmedian":
+            assigned = dem["nearest_site"].to_numpy() == c_ids[j]
+            saving = np.where(np.isfinite(base_cost), base_cost, np.nan) - full_cost[:, list(open_sites).index(col)]
+            row["serves"] = round(float(w[assigned].sum()), 3)
+            row[f"saves_{'min' if reach.unit == 's' else 'm'}"] = round(
+                float(np.nansum((w * saving)[assigned])) / scale, 1
+            )
+        rows.append(row)
+    site_cols = ["rank", "id", "name_zh", "lon", "lat", "x", "y", "accuracy_m", "covers", "adds", "adds_uncertain",
+                 "only_this"]  # fmt: skip
+    sites_df = pd.DataFrame(rows, columns=site_cols + ([c for c in (rows[0] if rows else {}) if c not in site_cols]))
+    sites = gpd.GeoDataFrame(sites_df, geometry=gpd.points_from_xy(c_xy[chosen, 0], c_xy[chosen, 1]),
+                             crs=crs).to_crs(4326)  # fmt: skip
+
+    # ---- per zone, before and after
+    zrows = []
+    groups = [("(all)", dem)] + (list(dem.groupby("zone", sort=False)) if zones_m is not None else [])
+    for zname, g in groups:
+        ww = g["weight"].to_numpy(dtype=float)
+        total = float(ww.sum())
+        cb, ca = g["class_before"].to_numpy(), g["class_after"].to_numpy()
+        zrows.append({
+            "zone": zname, "n": len(g), "weight": round(total, 3),
+            "covered_before": round(float(ww[cb == "covered"].sum()), 3),
+            "uncertain_before": round(float(ww[cb == "uncertain"].sum()), 3),
+            "covered_after": round(float(ww[ca == "covered"].sum()), 3),
+            "uncertain_after": round(float(ww[ca == "uncertain"].sum()), 3),
+            "gain": round(float(ww[(ca == "covered") & (cb != "covered")].sum()), 3),
+            "share_before": round(float(ww[cb == "covered"].sum()) / total, 4) if total else 0.0,
+            "share_after": round(float(ww[ca == "covered"].sum()) / total, 4) if total else 0.0,
+        })  # fmt: skip
+    zones_df = pd.DataFrame(zrows)
+
+    # ---- the marginal-gain curve
+    total_w = float(w.sum())
+    crows = []
+    if model == "pmedian":
+        reach_ok = np.isfinite(base_cost) | np.isfinite(cost_c).any(axis=1)
+        before = float((w * np.where(np.isfinite(base_cost), base_cost, 0.0))[reach_ok].sum())
+        prev = before if n_e else None
+        for k, s in solves:
+            crows.append({"sites": k, f"total_{'min' if scale == 60 else 'm'}": round(s.objective / scale, 1),
+                          f"mean_{'min' if scale == 60 else 'm'}": round(s.objective / scale / max(w[reach_ok].sum(),
+                                                                                                     1e-12), 1),
+                          "gain": round((prev - s.objective) / scale, 1) if prev is not None else None,
+                          "status": s.status, "site_ids": ";".join(c_ids[np.sort(s.chosen)])})  # fmt: skip
+            prev = s.objective
+    else:
+        prev = float(w[sure_e].sum())
+        crows.append({"sites": 0, "covered": round(prev, 3), "share": round(prev / total_w, 4) if total_w else 0.0,
+                      "gain": 0.0, "uncertain": round(float(w[maybe_e & ~sure_e].sum()), 3),
+                      "status": "existing", "site_ids": ""})  # fmt: skip
+        for k, s in solves:
+            poss = s.possible if s.possible is not None else s.objective
+            crows.append({"sites": k, "covered": round(s.objective, 3),
+                          "share": round(s.objective / total_w, 4) if total_w else 0.0,
+                          "gain": round(s.objective - prev, 3), "uncertain": round(poss - s.objective, 3),
+                          "status": s.status, "site_ids": ";".join(c_ids[np.sort(s.chosen)])})  # fmt: skip
+            prev = s.objective
+    curve_df = pd.DataFrame(crows)
+
+    # ---- frames for maps, summary
+    dem_geo = gpd.GeoDataFrame(dem, geometry=gpd.points_from_xy(d_xy[:, 0], d_xy[:, 1]), crs=crs).to_crs(4326)
+    ex_out = ex_m.to_crs(4326) if ex_m is not None else gpd.GeoDataFrame(geometry=[], crs=4326)
+    catch = None
+    if engine == "straight" and len(chosen):
+        catch = gpd.GeoDataFrame({"id": c_ids[chosen], "name_zh": c_names[chosen]},
+                                 geometry=shapely.buffer(shapely.points(c_xy[chosen]), threshold, quad_segs=64),
+                                 crs=crs).to_crs(4326)  # fmt: skip
+    objective = {
+        "mclp": "most demand weight covered with certainty by the existing and the new sites; ties broken by the "
+                "most weight at least uncertainly covered",
+        "lscp": "fewest new sites covering all demand with certainty" + (" (uncertain counted as covered)"
+                                                                          if count_uncertain else ""),
+        "pmedian": "least total weighted " + ("time" if reach.unit == "s" else "distance") + " from each demand "
+                   "to its nearest site, existing or new",
+    }[model]  # fmt: skip
+    summary = {
+        "model": model, "objective": objective,
+        "sites_added": len(chosen), "sites_asked": add if add is not None else "cover all",
+        "status": final.status,
+        "objective_value": round(final.objective / (scale if model == "pmedian" else 1.0), 3),
+        "best_bound": round(final.bound / (scale if model == "pmedian" else 1.0), 3),
+        "gap": round(final.gap, 6),
+        "solver": "HiGHS (scipy.optimize.milp), exact: mip_rel_gap 0, "
+                  f"time limit {time_limit:g} s per solve",
+        "solve_seconds": round(time.perf_counter() - started, 2),
+        "catchment": {"radius_m": radius_m, "minutes": minutes, "travel": travel,
+                      "threshold": round(threshold / (60.0 if reach.unit == "s" else 1.0), 1),
+                      "threshold_unit": "min" if reach.unit == "s" else "m"},
+        "method": reach.describe()["method"], "metric_crs": crs,
+        "certainty": "covered: d + accuracy of demand + accuracy of site <= catchment; uncertain: d - both "
+                     "accuracies <= catchment (the rule of geosci coverage)"
+                     + ("; uncertain counted as covered (count_uncertain)" if count_uncertain else ""),
+        "demand": {"layers": names, "features": len(dem), "weight": weight or "1 per feature",
+                   "total_weight": round(total_w, 3)},
+        "existing": {"layer": str(existing) if existing is not None and not hasattr(existing, "geometry")
+                     else ("given frame" if existing is not None else None),
+                     "scenario": scenario, "sites": n_e},
+        "candidates": {"source": area_note, "sites": len(c_xy), "considered": considered},
+        "parameters": params.describe(),
+    }  # fmt: skip
+    if reach.model is not None:
+        summary["travel_model"] = reach.model.describe().get("model")
+    unreached = int((~maybe_after).sum())
+    if unreached:
+        summary["not_reached"] = f"{unreached} demand features stay out of reach of every open site"
+    zone_out = zone_frame.to_crs(4326) if zone_frame is not None else None
+    return SitingResult(sites, zones_df, curve_df, dem_geo, ex_out, summary, catch, zone_out)
+
+
+def _infeasible_message(unreachable, dem, d_xy, d_acc, s_xy, s_acc, reach, maybe, count_uncertain) -> str:
+    """One line: which demand no candidate or existing site can cover, and how near the nearest one is."""
+    first = int(unreachable[0])
+    cost = reach.matrix(d_xy[[first]], s_xy)[0]
+    j = int(np.argmin(cost)) if len(cost) else -1
+    unit = reach.unit
+    near = cost[j] / (60.0 if unit == "s" else 1.0) if j >= 0 else np.inf
+    thr = reach.threshold / (60.0 if unit == "s" else 1.0)
+    u = "min" if unit == "s" else "m"
+    who = f"{dem['name_zh'].iloc[first]} ({dem['id'].iloc[first]}, {dem['layer'].iloc[first]})"
+    more = f" and {len(unreachable) - 1} more" if len(unreachable) > 1 else ""
+    possible = bool(np.asarray(maybe[first].sum()) > 0)
+    if possible and not count_uncertain:
+        why = (f"it is only uncertainly within {thr:g} {u}: nearest site {near:,.0f} {u}, positions off by up to "
+               f"{d_acc[first] + (s_acc[j] if j >= 0 else 0):,.0f} m; pass --count-uncertain to count uncertain "
+               "as covered")  # fmt: skip
+    else:
+        why = (f"no candidate or existing site is within {thr:g} {u} of it (nearest {near:,.0f} {u}): "
+               "add candidates near it or widen the catchment")  # fmt: skip
+    return f"--cover-all is infeasible: {who}{more} cannot be covered; {why}"
+
+
+# --------------------------------------------------------------------------- map and files
+_CLASS_LABELS = {"newly covered": "新覆盖 newly covered", "covered before": "原已覆盖 covered before",
+                 "uncertain": "不确定 uncertain", "not covered": "未覆盖 not covered"}  # fmt: skip
+
+
+def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.GeoDataFrame]]:
+    """Return ``(recipe, frames)`` for a siting map: zones, existing and proposed sites, demand by outcome.
+
+    Demand is coloured *newly covered* (by a proposed site), *covered
+    before* (by the existing sites), *uncertain* or *not covered*; the
+    proposed sites are labelled and, for straight-line catchments, drawn
+    with their catchment circles.
+    """
+    import geopandas as gpd
+
+    dem = result.demand.copy()
+    after = np.where(dem["class_after"] == "uncertain", "uncertain", "not covered")
+    dem["outcome"] = np.where(dem["newly_covered"], "newly covered",
+                              np.where(dem["class_before"] == "covered", "covered before", after))  # fmt: skip
+    dem["name_en"] = dem["outcome"]
+    dem["source"] = "geosci site: " + dem["layer"].astype(str)
+    proposed = result.sites.copy()
+    proposed["name_en"] = "proposed site " + proposed["rank"].astype(str)
+    proposed["name_zh"] = "拟选 " + proposed["rank"].astype(str) + "：" + proposed["name_zh"].astype(str)
+    proposed["source"] = "geosci site (" + result.summary.get("model", "") + ")"
+    existing = result.existing.copy()
+    existing["source"] = existing["source"] if "source" in existing.columns else "existing sites"
+    zones = result.zone_frame if result.zone_frame is not None else gpd.GeoDataFrame(geometry=[], crs=4326)
+    c = result.summary.get("catchment", {})
+    reach = f"{c.get('threshold', 0):g} {c.get('threshold_unit', 'm')}"
+    model = result.summary.get("model", "")
+    frames = {"zones": zones, "existing": existing, "proposed": proposed, "demand": dem}
+    layers = []
+    if len(zones):
+        layers.append(
+            {
+                "layer": "zones",
+                "style": {"color": "#9c9385", "weight": 1, "fillColor": "#f3eee3", "fillOpacity": 0.3},
+                "legend_zh": "分区",
+                "legend_en": "Zones",
+            }
+        )
+    if result.catchments is not None and len(result.catchments):
+        frames["catchments"] = result.catchments.assign(source="geosci site")
+        layers.append(
+            {
+                "layer": "catchments",
+                "style": {
+                    "color": "#e63946",
+                    "weight": 1,
+                    "dashArray": "4 4",
+                    "fillColor": "#e63946",
+                    "fillOpacity": 0.08,
+                },
+                "legend_zh": f"新站点 {reach} 范围",
+                "legend_en": f"New sites' {reach} catchment",
+            }
+        )
+    if len(existing):
+        layers.append(
+            {
+                "layer": "existing",
+                "style": {"radius": 3, "color": "#1d4e89", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 1},
+                "legend_zh": "现有站点（保留）",
+                "legend_en": "Existing sites (kept)",
+            }
+        )
+    layers += [
+        {"layer": "demand", "style_by": "outcome", "styles": {
+            "newly covered": {"radius": 6, "color": "#1b4332", "weight": 1, "fillColor": "#2dc653",
+                              "fillOpacity": 0.95},
+            "covered before": {"radius": 6, "color": "#1d3557", "weight": 1, "fillColor": "#457b9d",
+                               "fillOpacity": 0.9},
+            "uncertain": {"radius": 6, "color": "#7f5539", "weight": 1, "fillColor": "#f4a261", "fillOpacity": 0.9},
+            "not covered": {"radius": 6, "color": "#6a040f", "weight": 1, "fillColor": "#9d0208", "fillOpacity": 0.9}},
+         "legend_zh": "需求", "legend_en": "Demand"},
+        {"layer": "proposed", "style": {"radius": 8, "color": "#9d0208", "weight": 3, "fillColor": "#ffba08",
+                                        "fillOpacity": 1}, "label": True,
+         "legend_zh": "拟选新站点", "legend_en": "Proposed sites"},
+    ]  # fmt: skip
+    recipe = {
+        "name": "siting",
+        "title_zh": f"选址 · {model} · {reach} · 新增 {len(proposed)} 处",
+        "title_en": f"Siting: {model}, {reach}, {len(proposed)} new sites",
+        "view": {"fit_layer": "demand"},
+        "layers": layers,
+    }
+    return recipe, frames
+
+
+def write_result(
+    result: SitingResult,
+    *,
+    out: str | Path | None = None,
+    fmt: str | None = None,
+    map_out: str | Path | None = None,
+    overwrite: bool = False,
+) -> list[tuple[Path, str]]:
+    """Write a siting result's tables and map, all of them or none.
+
+    Parameters
+    ----------
+    result : SitingResult
+    out : path, optional
+        The tables (``.xlsx``, ``.csv``, ``.md``, ``.json``, ``.txt``).
+    fmt : str, optional
+        The format asked for; it must agree with ``out``'s suffix.
+    map_out : path, optional
+        The siting map (offline HTML).
+    overwrite : bool
+
+    Returns
+    -------
+    list of (path, description)
+    """
+    from geosci.io import OutputSet
+
+    done: list[tuple[Path, str]] = []
+    with OutputSet() as outputs:
+        if out:
+            from geosci.tables import write_tables
+
+            view = "data" if fmt == "json" else "all"
+            for p in write_tables(result.tables(view=view), out, fmt=None if fmt in (None, "text") else fmt,
+                                  summary=result.summary, overwrite=overwrite, outputs=outputs):  # fmt: skip
+                done.append((Path(p), "tables"))
+        if map_out:
+            from geosci.mapfiles import write_result_map
+
+            recipe, frames = siting_recipe(result)
+            write_result_map(recipe, frames, map_out, overwrite=overwrite, outputs=outputs)
+            done.append((Path(map_out), f"map, {len(result.sites)} proposed sites"))
+    return done
