@@ -177,7 +177,7 @@ class Report:
             blocks.append(Text("数据来源与精度说明", "Sources and accuracy", 1))
             for n in notes:
                 title = _t(n["title_zh"], n["title_en"], self.lang) or n["layer"]
-                acc = f"±{format_value(n['accuracy_m'])} m. " if n["accuracy_m"] is not None else ""
+                acc = f"±{format_value(n['accuracy_m'], thousands=True)} m. " if n["accuracy_m"] is not None else ""
                 blocks.append(Text(f"{title}（{n['layer']}）", f"{title} ({n['layer']})", 2))
                 src = _t("来源：", "Source: ", self.lang) + n["sources"]
                 blocks.append(Text(src, src))
@@ -723,6 +723,8 @@ def access_report(
     destinations: str,
     scenario: str = "existing",
     params: AccessParams | None = None,
+    stations: str = "rail_stations",
+    lines: str = "rail_lines",
     network: str | None = None,
     gtfs: str | None = None,
     gtfs_date: str | None = None,
@@ -737,7 +739,7 @@ def access_report(
     ----------
     origins, destinations : str
         Layers (catalog names or files), e.g. ``incubator_clusters`` to ``centres``.
-    scenario, params, network, gtfs, gtfs_date
+    scenario, params, stations, lines, network, gtfs, gtfs_date
         The travel model (see :func:`geosci.models.make_model`).
     minutes : float, optional
         Also draw the area reachable within this many minutes of the
@@ -754,7 +756,15 @@ def access_report(
     from geosci.models import make_model
 
     _check_lang(lang)
-    model = make_model(scenario=scenario, params=params, network=network, gtfs=gtfs, gtfs_date=gtfs_date)
+    model = make_model(
+        scenario=scenario,
+        stations=stations,
+        lines=lines,
+        params=params,
+        network=network,
+        gtfs=gtfs,
+        gtfs_date=gtfs_date,
+    )
     o, d = read_layer(origins), read_layer(destinations)
     long = travel_time_matrix(model, o, d)
     wide = long.pivot(index="origin", columns="destination", values="minutes")
@@ -774,7 +784,7 @@ def access_report(
             blocks.append(Figure(map_picture(recipe, frames=frames, lang=lang, dpi=map_dpi),
                                  f"{_layer_label(destinations, 'zh')} {format_value(minutes)} 分钟可达范围",
                                  f"Reachable within {format_value(minutes)} minutes of "
-                                 f"{_layer_label(destinations, 'en')}",
+                                 f"{_layer_label(destinations, 'en').replace('The ', 'the ', 1)}",
                                  notes=tuple(filter(None, [_accuracy_line([origins, destinations,
                                                                            'rail_stations'], lang)]))))  # fmt: skip
         within = (wide["nearest_min"] <= minutes).sum()
@@ -785,7 +795,7 @@ def access_report(
                             "Area reachable"))  # fmt: skip
     blocks.append(Table("matrix", wide, "出行时间矩阵（分钟）", "Travel times (minutes)"))
     params_out = {"origins": origins, "destinations": destinations, "minutes": minutes, **model.describe()}
-    used = [n for n in (origins, destinations, "rail_stations", "rail_lines") if n]
+    used = [str(n) for n in (origins, destinations, stations, lines) if n]
     return Report("access", "西部（重庆）科学城 可达性分析", "Western (Chongqing) Science City: accessibility",
                   blocks=blocks, parameters=params_out, layers=list(dict.fromkeys(used)), lang=lang)  # fmt: skip
 
