@@ -158,8 +158,12 @@ def _column_widths(headers: list[str], rows: list[list[str]], text_width: int, f
     if sum(need) <= avail:
         scale = avail / sum(need)
         return [int(n * scale * unit) for n in need]
-    # shrink the widest columns first, never below their header or 8 units
-    floor = [max(h + pad, min(n, 8 + pad)) for h, n in zip(header_need, need, strict=True)]
+    # shrink the widest columns first, never below their header, their longest Latin word (CJK text may
+    # break anywhere) or 8 units
+    words = [max([display_width(w) for r in rows for w in r[j].split() if w.isascii()] or [0])
+             for j in range(len(headers))]  # fmt: skip
+    floor = [max(h + pad, min(w, 16) + pad, min(n, 8 + pad))
+             for h, w, n in zip(header_need, words, need, strict=True)]  # fmt: skip
     fixed = list(need)
     while sum(fixed) > avail:
         widest = max(range(len(fixed)), key=lambda j: fixed[j] - floor[j])

@@ -299,7 +299,7 @@ def _layer_label(name: str, lang: str) -> str:
     for sep in ("：", ": "):
         if sep in title:
             title = title.split(sep, 1)[1]
-    return title
+    return title[:1].upper() + title[1:] if lang == "en" else title
 
 
 def header_text(column: str, lang: str = "zh") -> str:
