@@ -553,10 +553,11 @@ def xlsx_bytes(
     One sheet per table (named by :attr:`Table.name`), each with a two-row
     header: Chinese labels in row 1, the column names in row 2 (see
     :data:`HEADERS`); the header is bold and frozen; numbers are numeric
-    cells, shares (:attr:`Table.percent`) carry a ``0.0%`` number format;
-    column widths fit their content (CJK characters count double). A last
-    sheet, ``notes``, lists the run's parameters, scenario, sources and
-    accuracy notes (:func:`notes_rows`).
+    cells (text columns holding only numbers too, see :func:`numeric_frame`);
+    shares (:attr:`Table.percent`) carry a ``0.0%`` number format; column
+    widths fit their content (CJK characters count double). A last sheet,
+    ``notes``, lists the run's parameters, scenario, sources and accuracy
+    notes (:func:`notes_rows`).
     """
     import io
 
@@ -570,10 +571,11 @@ def xlsx_bytes(
     fill = PatternFill("solid", fgColor="DDE6F0")
     for table, sheet_name in zip(tables, _sheet_names(tables), strict=True):
         ws = wb.create_sheet(sheet_name)
-        cols = [str(c) for c in table.frame.columns]
+        frame = numeric_frame(table.frame)  # numbers read as text (curated tables) become numbers again
+        cols = [str(c) for c in frame.columns]
         ws.append([column_label(c, "zh") for c in cols])
         ws.append(cols)
-        for row in table.frame.itertuples(index=False, name=None):
+        for row in frame.itertuples(index=False, name=None):
             ws.append([_plain(v) for v in row])
         for r in (1, 2):
             for cell in ws[r]:

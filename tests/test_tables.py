@@ -139,6 +139,13 @@ def test_curated_tables_give_numbers_back():
     assert frame["unit"].iloc[0] == "%"
 
 
+def test_workbook_turns_numbers_read_as_text_into_numbers(tmp_path):
+    t = Table("rows", read_table("indicators_2025"))  # every column read as text
+    ws = openpyxl.load_workbook(write_tables([t], tmp_path / "ind.xlsx")[0])["rows"]
+    assert ws["A3"].value == 1 and ws["E3"].value == 4.9 and ws["E9"].value is None  # "-" is no value
+    assert ws["B3"].value == "R&D经费支出占GDP比重"
+
+
 def test_labels():
     assert column_label("zone") == "片区" and column_label("n") == "数量" and column_label("minutes") == "分钟"
     assert column_label("existing share", "en") == "Existing Share covered"
