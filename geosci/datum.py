@@ -318,6 +318,7 @@ def check_datum(
     source: str = "the data",
     declared_by: str = "",
     input_parameter: str = "path",
+    evidence: DatumEvidence | None = None,
 ) -> DatumEvidence:
     """Refuse a datum declaration the evidence contradicts; return the evidence otherwise.
 
@@ -337,6 +338,9 @@ def check_datum(
         Who declared it (``"by the file"``, ``"given"``), for the message.
     input_parameter : str
         The caller's name for the input, used when ``parameter`` is None.
+    evidence : DatumEvidence, optional
+        What :func:`detect_datum` found for ``data``, when the caller has it
+        already (it is measured otherwise).
 
     Returns
     -------
@@ -353,7 +357,7 @@ def check_datum(
     """
     if declared not in CHINA_DATUMS:
         raise ParameterError("declared", f"{{name}} should be one of {', '.join(CHINA_DATUMS)}, got {declared!r}")
-    ev = detect_datum(data)
+    ev = evidence if evidence is not None else detect_datum(data)
     if ev.datum is None or ev.datum == declared:
         return ev
     said = f"declared {DATUM_LABELS[declared]}" + (f" {declared_by}" if declared_by else "")
