@@ -22,13 +22,15 @@ The page records the outcome on ``<html data-geosci-labels='{"placed": n,
 every zoom of the interactive map, so a label shows at the zooms where it
 fits. Recipe label options: ``field_zh`` / ``field_en`` (default ``name_zh``
 / ``name_en``), ``strip`` (prefixes removed, e.g. ``["轨道交通", "Metro "]``),
-``size`` (``"s"``, ``"m"``, ``"l"``) and ``priority`` (lower first).
+``size`` (``"s"``, ``"m"``, ``"l"``), ``badge`` (a line's name on its own
+colour) and ``priority`` (lower first).
 """
 
 from __future__ import annotations
 
 import html
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,7 +94,27 @@ def _ink(colour: str) -> str:
 
 
 def _point_radius(style: dict) -> float:
-    return float(style.get("radius", 5)) + float(style.get("weight", 1)) / 2
+    # Leaflet draws a circle marker with its radius rounded to whole pixels, plus half its stroke
+    return max(round(float(style.get("radius", 5))), 1) + float(style.get("weight", 3)) / 2
+
+
+def _area_anchors(geom, n: int = 9) -> list:
+    """Return places inside an area for its label: its inside point first, then others nearest to it."""
+    import numpy as np
+    import shapely
+
+    first = shapely.point_on_surface(geom)
+    minx, miny, maxx, maxy = geom.bounds
+    xs, ys = np.meshgrid(np.linspace(minx, maxx, 9)[1:-1], np.linspace(miny, maxy, 9)[1:-1])
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    inner = shapely.buffer(geom, -0.15 * min(maxx - minx, maxy - miny) / 2)
+    grid = grid[shapely.contains(inner, grid)] if not inner.is_empty else grid[:0]
+    spacing = 0.12 * math.hypot(maxx - minx, maxy - miny)
+    chosen = [first]
+    for p in sorted(grid, key=lambda p: p.distance(first)):  # nearest first, but spread out
+        if len(chosen) < n and all(p.distance(c) >= spacing for c in chosen):
+            chosen.append(p)
+    return chosen
 
 
 def label_items(recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame], *, lang: str) -> list[dict]:
@@ -103,8 +125,6 @@ def label_items(recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame], *
     ``[lat, lon]``), ``r`` (symbol radius, px) and, for lines, ``bg``/``fg``
     (badge colours).
     """
-    import shapely
-
     from geosci.mapping import _colour, _entry_key, _geom_kind, _style_for
 
     items = []
@@ -132,11 +152,12 @@ def label_items(recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame], *
             elif kind == "line":
                 part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
                 pts = [part.interpolate(f, normalized=True) for f in _FRACTIONS]
-                colour = _colour(style.get("color")) or "#444444"
-                item.update(k="line", a=[[round(p.y, 6), round(p.x, 6)] for p in pts], bg=colour, fg=_ink(colour))
+                item.update(k="line", a=[[round(p.y, 6), round(p.x, 6)] for p in pts])
+                if opt.get("badge"):  # a rail line's name on its own colour, like the signs in stations
+                    colour = _colour(style.get("color")) or "#444444"
+                    item.update(bg=colour, fg=_ink(colour))
             else:
-                p = shapely.point_on_surface(geom)
-                item.update(k="area", a=[[round(p.y, 6), round(p.x, 6)]])
+                item.update(k="area", a=[[round(p.y, 6), round(p.x, 6)] for p in _area_anchors(geom)])
             items.append(item)
     return items
 
@@ -165,8 +186,9 @@ _CSS = """
   font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;}
 .geosci-label-s {font-size: 10px;} .geosci-label-m {font-size: 11px;} .geosci-label-l {font-size: 13px;}
 .geosci-label-area {font-weight: bold; color: #4a4036; background: rgba(255,255,255,0.55); text-align: center;}
-.geosci-label-line {font-weight: bold; border-radius: 3px; padding: 0 3px;}
-.geosci-label-en {display: block; font-size: 0.82em; font-weight: normal;}
+.geosci-label-line {color: #333; font-style: italic;}
+.geosci-label-badge {font-weight: bold; font-style: normal; border-radius: 3px; padding: 0 3px;}
+.geosci-label-en {display: block; font-size: 0.82em; font-weight: normal; white-space: normal; max-width: 13em;}
 """
 
 _JS = """{% macro script(this, kwargs) %}
@@ -181,7 +203,7 @@ _JS = """{% macro script(this, kwargs) %}
   }
   function offsets(it, w, h) {
     if (it.k !== 'point') { return [[-w / 2, -h / 2]]; }
-    var r = it.r + G;
+    var r = it.r + 1 + G;
     return [[r, -h / 2], [-r - w, -h / 2], [-w / 2, -r - h], [-w / 2, r],
             [r, -r - h], [r, r], [-r - w, -r - h], [-r - w, r]];
   }
@@ -191,7 +213,8 @@ _JS = """{% macro script(this, kwargs) %}
     var origin = map.getContainer().getBoundingClientRect();
     obstacles.forEach(function (o) {
       var p = map.latLngToContainerPoint([o[0], o[1]]);
-      taken.push([p.x - o[2], p.y - o[2], p.x + o[2], p.y + o[2]]);
+      var r = o[2] + 1;  // Leaflet rounds the symbol's centre to a whole pixel
+      taken.push([p.x - r, p.y - r, p.x + r, p.y + r]);
     });
     map.getContainer().querySelectorAll('.geosci-obstacle').forEach(function (el) {
       var b = el.getBoundingClientRect();
@@ -203,7 +226,7 @@ _JS = """{% macro script(this, kwargs) %}
       var el = document.createElement('div');
       el.className = 'geosci-label geosci-label-' + it.k + ' geosci-label-' + it.s;
       el.innerHTML = it.h;
-      if (it.bg) { el.style.background = it.bg; el.style.color = it.fg; }
+      if (it.bg) { el.className += ' geosci-label-badge'; el.style.background = it.bg; el.style.color = it.fg; }
       pane.appendChild(el);
       var w = el.offsetWidth, h = el.offsetHeight, seen = false, box = null;
       for (var i = 0; i < it.a.length && !box; i++) {
@@ -217,7 +240,7 @@ _JS = """{% macro script(this, kwargs) %}
         }
       }
       if (box) {
-        L.DomUtil.setPosition(el, map.containerPointToLayerPoint([Math.round(box[0]), Math.round(box[1])]));
+        L.DomUtil.setPosition(el, map.containerPointToLayerPoint([box[0], box[1]]));
         el.setAttribute('data-name', it.t);
         taken.push([box[0] - 1, box[1] - 1, box[2] + 1, box[3] + 1]);
         placed += 1;

@@ -270,19 +270,31 @@ def draw_layers(m: folium.Map, recipe: dict[str, Any], prepared: dict[str, gpd.G
         group.add_to(m)
 
 
-def legend_entries(recipe: dict, frames: dict[str, gpd.GeoDataFrame], *, lang: str) -> list[dict]:
-    """Return the legend rows of a recipe: label, swatch kind and style, in draw order.
+def _within(frame: gpd.GeoDataFrame, bounds) -> gpd.GeoDataFrame:
+    if bounds is None or not len(frame):
+        return frame
+    import shapely
+
+    return frame[shapely.intersects(frame.geometry.values, shapely.box(*bounds))]
+
+
+def legend_entries(
+    recipe: dict, frames: dict[str, gpd.GeoDataFrame], *, lang: str, bounds: tuple | None = None
+) -> list[dict]:
+    """Return the legend rows of a recipe: label, swatch kind, style and group heading, in draw order.
 
     Only what is drawn gets a row: an empty layer none, a ``style_by`` class
     only when some feature has it. A layer coloured from its data
     (``color_field``, e.g. each rail line in its official colour) gets one
     row per colour, and its status classes are shown by dash in grey.
+    With ``bounds``, only features within them count (a printed page shows
+    no legend row for a line outside its frame).
     """
     rows = []
     for entry in recipe["layers"]:
         if entry.get("legend") is False:
             continue
-        frame = frames[_entry_key(entry)]
+        frame = _within(frames[_entry_key(entry)], bounds)
         if not len(frame):
             continue
         kind = _geom_kind(frame)
@@ -292,10 +304,9 @@ def legend_entries(recipe: dict, frames: dict[str, gpd.GeoDataFrame], *, lang: s
         if coloured:
             seen = {}
             for _, row in frame.iterrows():
-                colour = _colour(row[field])
-                name = row["_name"]
-                if colour and name not in seen:
-                    seen[name] = colour
+                colour = _colour(row[field]) or _style_for(entry, row.to_dict()).get("color", "#555555")
+                name = row["_name"] if "_name" in row else _text(row.get("name_zh"), row.get("name_en"), lang)
+                seen.setdefault(name, colour)
             for name, colour in seen.items():
                 style = {**_style_for(entry, {}), "color": colour}
                 style.pop("dashArray", None)
@@ -308,7 +319,7 @@ def legend_entries(recipe: dict, frames: dict[str, gpd.GeoDataFrame], *, lang: s
                     style = _style_for(entry, {entry["style_by"]: value})
                     if coloured:
                         style["color"] = "#555555"
-                    rows.append({"label": f"{title}: {_text(zh, en, lang)}", "kind": kind, "style": style})
+                    rows.append({"label": _text(zh, en, lang), "kind": kind, "style": style, "group": title})
         elif not coloured:
             rows.append({"label": title, "kind": kind, "style": _style_for(entry, {})})
     return rows

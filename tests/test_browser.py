@@ -102,7 +102,8 @@ def test_recipe_draws_every_feature_offline(name, tmp_path):
     assert dict(drawn) == _expected_counts(recipe)
     assert 'class="geosci-legend' in dom and "geosci-legend-row" in dom
     assert 'class="geosci-title' in dom and 'class="geosci-north' in dom
-    assert "leaflet-control-scale" in dom and "leaflet-control-layers" in dom
+    assert 'class="geosci-scale' in dom and 'class="leaflet-control-layers' in dom
+    assert not re.search(r"\d\s*(mi|ft)<", dom)  # a metric scale bar only
     rows = re.findall(r'class="geosci-legend-row"', dom)
     assert len(rows) >= len(recipe["layers"])
     # every layer whose style has a fill colour is drawn filled, as its legend swatch shows
@@ -118,13 +119,13 @@ def test_amap_station_is_drawn_at_its_gcj02_position(tmp_path):
     _, probe = _render(map_to_html(build_map(load_recipe("transit"), tiles="amap")), tmp_path, "amap")
     stations = read_layer("rail_stations").set_index("id")
     assert set(stations.index) <= set(probe["points"])
-    for sid in ["station-010", "station-001", stations.index[-1]]:
+    for sid in [stations.index[0], stations.index[len(stations) // 2], stations.index[-1]]:
         st = stations.loc[sid].geometry
         lon, lat = wgs84_to_gcj02(st.x, st.y)
         assert probe["points"][sid] == pytest.approx([float(lon), float(lat)], abs=1e-6)
     _, plain = _render(map_to_html(build_map(load_recipe("transit"))), tmp_path, "plain")
-    st = stations.loc["station-010"].geometry
-    assert plain["points"]["station-010"] == pytest.approx([st.x, st.y], abs=1e-6)
+    st = stations.iloc[0].geometry
+    assert plain["points"][stations.index[0]] == pytest.approx([st.x, st.y], abs=1e-6)
 
 
 def test_png_screenshot_is_not_blank(tmp_path):
