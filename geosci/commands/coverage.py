@@ -28,8 +28,8 @@ from geosci.commands.options import (
                    "district_incubators, innovation_points, universities.")  # fmt: skip
 @click.option("--zones", default="districts", show_default=True, help="Zones for the breakdown and area shares.")
 @zone_field_option
-@single("--radius", type=Number(0, min_open=True), help="Catchment radius, metres (as drawn).")
-@single("--minutes", type=Number(0, min_open=True), help="Catchment in minutes of walking.")
+@single("--radius", type=Number(0, min_open=True, max=1_000_000), help="Catchment radius, metres (as drawn).")
+@single("--minutes", type=Number(0, min_open=True, max=1440), help="Catchment in minutes of walking.")
 @click.option("--scenario", "scenarios", multiple=True, callback=_scenario, metavar="|".join(SCENARIO_NAMES),
               help="Repeatable; default all three for stations.")  # fmt: skip
 @click.option("--population", help="Population raster (GeoTIFF) or polygon layer, for population shares.")
