@@ -899,6 +899,9 @@ def _write_md(report: Report, path: Path, *, overwrite: bool) -> list[Path]:
     if not pictures:
         return _write_files({path: text.encode("utf-8")}, overwrite=overwrite)
     tmp = Path(tempfile.mkdtemp(prefix=".geosci-", dir=path.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the picture folder is an ordinary folder
     try:
         for name, data in pictures.items():
             (tmp / name).write_bytes(data)
