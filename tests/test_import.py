@@ -18,7 +18,7 @@ from pyproj import Geod
 from geosci.catalog import read_layer
 from geosci.commands import main
 from geosci.crs import gcj02_to_wgs84
-from geosci.errors import DataError
+from geosci.errors import DataError, ParameterError
 from geosci.ingest import detect_coordinate_columns, parse_coordinate, parse_coordinates, read_any
 
 CORPUS = Path(__file__).parent / "data" / "import"
@@ -246,3 +246,99 @@ def test_csv_reader_gives_a_frame_or_a_data_error(rows, encoding, tmp_path_facto
         return
     assert len(frame) <= len(rows) and frame.crs.to_epsg() == 4326
     assert np.isfinite(parse_coordinates(frame.geometry.x)).all()
+
+
+# ----------------------------------------------------------------------------- issue 13: real files, nothing lost
+@pytest.mark.parametrize(
+    ("stem", "said", "encoding"),
+    [("cpg_936", "936", "GB18030"), ("cpg_ansi936", "ANSI 936", "GB18030"), ("cpg_ansi", "ANSI", "GB18030"),
+     ("cpg_65001", "65001", "UTF-8")],
+)  # fmt: skip
+def test_cpg_code_pages_as_arcgis_writes_them(stem, said, encoding):
+    frame, report = read_any(CORPUS / "shp_cpg_variants" / f"{stem}.shp", crs="gcj02")
+    assert report.encoding == f"{encoding} (from .cpg {said!r})"
+    src = pd.read_csv(CORPUS / "amap_stations_gb18030.csv", encoding="gb18030")
+    assert list(frame["name"].head(len(src))) == list(src["名称"])
+    assert list(frame["line"].head(3)) == ["1号线"] * 3
+
+
+def test_gauss_kruger_zone_read_from_the_false_easting(tmp_path):
+    path = CORPUS / "shp_gk_zone35_no_prj" / "shapingba.shp"
+    res = CliRunner().invoke(main, ["import", str(path), "--as", "district", "--out", str(tmp_path / "d.gpkg")])
+    assert res.exit_code == 2
+    assert "shapingba.shp has no CRS" in res.stderr
+    assert "probably EPSG:4523 (CGCS2000 3-degree Gauss-Krüger zone 35, CM 105E" in res.stderr
+    frame, report = read_any(path, crs="EPSG:4523")
+    assert report.datum_strength == "decisive" and "when read as WGS84" in report.datum_evidence
+    district = read_layer("districts").set_index("name_zh").loc["沙坪坝区"].geometry
+    assert frame.geometry.iloc[0].symmetric_difference(district).area / district.area < 0.05  # simplified copy
+    with pytest.raises(ParameterError, match=r"look like EPSG:4523 \(CGCS2000 3-degree Gauss-Krüger zone 35"):
+        read_any(path, crs="EPSG:4544")  # the wrong zone: the hint gives the right one
+
+
+def test_headerless_space_separated_text_detected_or_named():
+    frame, report = read_any(CORPUS / "amap_headerless.txt", crs="gcj02")
+    assert report.coordinate_columns == ("column_3", "column_4")
+    assert any("has no header row" in w for w in report.warnings)
+    assert len(frame) == 40 and frame["column_2"].iloc[0] == "朝天门"
+    named, report = read_any(CORPUS / "amap_headerless.txt", crs="gcj02", columns="poi_id,名称,经度,纬度")
+    assert report.coordinate_columns == ("经度", "纬度") and not any("no header" in w for w in report.warnings)
+    assert list(named.columns[:4]) == ["poi_id", "名称", "经度", "纬度"]
+    assert named.geometry.equals(frame.geometry)
+    with pytest.raises(ParameterError, match="columns gives 3 names but the rows of amap_headerless.txt have 4"):
+        read_any(CORPUS / "amap_headerless.txt", crs="gcj02", columns=["a", "b", "c"])
+
+
+def test_kml_with_a_root_folder_sub_folders_and_empty_ids(tmp_path):
+    frame, _ = read_any(CORPUS / "kml_root_folder.kml", crs="gcj02")
+    assert len(frame) == 16 and sorted(set(frame["folder"])) == ["1号线", "环线"]
+    assert not {"timestamp", "tessellate", "icon"} & set(frame.columns)  # the driver's defaults, no user data
+    out = tmp_path / "k.geojson"
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "kml_root_folder.kml"), "--as", "metro_station",
+                                    "--crs", "gcj02", "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    back = gpd.read_file(out)
+    assert back["id"].is_unique and back["name_zh"].iloc[0] == "朝天门"
+
+
+def test_nothing_lost_src_ids_locations_and_outliers(tmp_path):
+    out = tmp_path / "poi.geojson"
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "amap_poi_export.csv"), "--as", "metro_station",
+                                    "--crs", "gcj02", "--renumber", "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert "3 of 63 features are outliers" in res.stderr
+    back = gpd.read_file(out)
+    src = pd.read_csv(CORPUS / "amap_poi_export.csv", encoding="utf-8-sig")
+    assert list(back["src_id"]) == list(src["id"]) and back["id"].iloc[0] == "metro_station-0001"
+    assert list(back["经度"].astype(float)) == list(src["经度"]) and list(back["src_location"]) == list(src["location"])
+    lon, lat = gcj02_to_wgs84(src["经度"].values, src["纬度"].values)
+    # GDAL writes JSON-array text into GeoJSON as a real array
+    loc = np.array([json.loads(v) if isinstance(v, str) else list(v) for v in back["location"]])
+    assert np.abs(loc[:, 0] - lon).max() < 1e-7 and np.abs(loc[:, 1] - lat).max() < 1e-7  # converted like the points
+    meta = json.loads((tmp_path / "poi.geojson.meta.json").read_text(encoding="utf-8"))
+    outliers = meta["import"]["outliers"]
+    assert [o["id"] for o in outliers] == ["guangdong:1", "guangdong:2", "guangdong:3"]
+    assert all(o["reason"].startswith("far from the rest") and o["km_from_centre"] > 900 for o in outliers)
+    kept, report = read_any(CORPUS / "amap_poi_export.csv", crs="gcj02", drop_outliers=True)
+    assert len(kept) == 60 and report.repairs["outliers dropped (far from the rest or outside the study area)"] == 3
+    science_city = read_layer("districts")
+    inside, report = read_any(CORPUS / "amap_poi_export.csv", crs="gcj02", study_area=science_city,
+                              drop_outliers=True)  # fmt: skip
+    assert 0 < len(inside) < 60 and all("outside the study area" in o["reason"] for o in report.outliers)
+
+
+def test_datav_arrays_kept_as_json_and_centres_converted(tmp_path):
+    frame, report = read_any(CORPUS / "datav_science_city_gcj02.geojson", crs="gcj02")
+    doc = json.loads((CORPUS / "datav_science_city_gcj02.geojson").read_text(encoding="utf-8"))
+    first = doc["features"][0]["properties"]
+    assert json.loads(frame["acroutes"].iloc[0]) == first["acroutes"] == [100000, 500000]
+    assert json.loads(frame["parent"].iloc[0]) == {"adcode": 500000}
+    assert json.loads(frame["src_center"].iloc[0]) == first["center"]
+    lon, lat = gcj02_to_wgs84(*first["center"])
+    assert json.loads(frame["center"].iloc[0]) == [round(float(lon), 7), round(float(lat), 7)]
+    assert report.converted_fields["center"] == "coordinates (gcj02 -> wgs84, source kept in src_center)"
+    out = tmp_path / "d.gpkg"
+    res = CliRunner().invoke(main, ["import", str(CORPUS / "datav_science_city_gcj02.geojson"), "--as", "district",
+                                    "--crs", "gcj02", "--out", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert gpd.read_file(out)["acroutes"].iloc[0] == "[100000, 500000]"  # not "[100000 500000]"
