@@ -31,7 +31,9 @@ __all__ = [
     "feature_names",
     "isochrone",
     "isochrones",
+    "iter_times",
     "matrix_tables",
+    "surface_memory",
     "score_tables",
     "surface_run",
     "write_isochrones",
@@ -39,6 +41,7 @@ __all__ = [
     "scores",
     "surface",
     "travel_time_matrix",
+    "write_matrix",
     "write_surface",
     "xy_of",
     "zonal_stats",
@@ -47,7 +50,12 @@ __all__ = [
 
 def xy_of(frame: gpd.GeoDataFrame, crs: str) -> np.ndarray:
     """Metric coordinates of a layer's features (representative points for lines and polygons)."""
-    pts = frame.to_crs(crs).geometry.representative_point()
+    import shapely
+
+    geom = frame.to_crs(crs).geometry
+    if len(geom) and bool((shapely.get_type_id(geom.values) == 0).all()):  # points stay points
+        return shapely.get_coordinates(geom.values)
+    pts = geom.representative_point()
     return np.column_stack([pts.x.values, pts.y.values])
 
 
@@ -62,24 +70,97 @@ def feature_names(frame: gpd.GeoDataFrame) -> list[str]:
 PLAUSIBLE_MINUTES = 240.0  # door-to-door times beyond this within a city call for a look
 
 
+class _Tally:
+    """Plausibility counts gathered chunk by chunk, warned about once at the end."""
+
+    def __init__(self) -> None:
+        self.size = self.long = self.unreachable = 0
+        self.longest = -np.inf
+
+    def add(self, minutes: np.ndarray) -> None:
+        finite = np.isfinite(minutes)
+        self.size += minutes.size
+        self.long += int((finite & (minutes > PLAUSIBLE_MINUTES)).sum())
+        self.unreachable += int((~finite).sum())
+        if finite.any():
+            self.longest = max(self.longest, float(minutes[finite].max()))
+
+    def warn(self, stacklevel: int = 3) -> None:
+        import warnings
+
+        from geosci.errors import GeosciWarning
+
+        if self.long:
+            warnings.warn(GeosciWarning(
+                f"{self.long} of {self.size} travel times exceed {PLAUSIBLE_MINUTES / 60:g} hours (up to "
+                f"{self.longest / 60:.1f} h): the places are probably beyond walking reach of the network"),
+                stacklevel=stacklevel)  # fmt: skip
+        if self.unreachable:
+            warnings.warn(GeosciWarning(f"{self.unreachable} of {self.size} pairs are unreachable"),
+                          stacklevel=stacklevel)  # fmt: skip
+
+
 def _warn_implausible(minutes: np.ndarray) -> None:
-    import warnings
-
-    from geosci.errors import GeosciWarning
-
-    finite = np.isfinite(minutes)
-    long = finite & (minutes > PLAUSIBLE_MINUTES)
-    if long.any():
-        warnings.warn(GeosciWarning(
-            f"{int(long.sum())} of {minutes.size} travel times exceed {PLAUSIBLE_MINUTES / 60:g} hours (up to "
-            f"{minutes[finite].max() / 60:.1f} h): the places are probably beyond walking reach of the network"),
-            stacklevel=3)  # fmt: skip
-    if (~finite).any():
-        warnings.warn(GeosciWarning(f"{int((~finite).sum())} of {minutes.size} pairs are unreachable"), stacklevel=3)
+    tally = _Tally()
+    tally.add(minutes)
+    tally.warn(stacklevel=4)
 
 
-def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) -> pd.DataFrame:
+BLOCK_BYTES = 64 * 2**20
+"""Memory one block of a streamed matrix may take (float64 seconds)."""
+
+
+def _rows_per_block(n_dests: int, budget: int = BLOCK_BYTES) -> int:
+    return int(max(1, min(1 << 20, budget // (8 * 4 * max(n_dests, 1)))))
+
+
+def iter_times(model, origins_xy: np.ndarray, dests_xy: np.ndarray, *, chunk: int | None = None,
+               jobs: int | None = 1, scheduler=None):  # fmt: skip
+    """Yield ``(start, seconds)`` for consecutive chunks of origins: a travel-time matrix block by block.
+
+    Memory is bounded by a block (``chunk`` origins × all destinations),
+    never by the whole matrix. Models with their own ``iter_times`` (the
+    street network: one search from each destination when they are few)
+    use it; for the others every block is ``model.times`` of a chunk of
+    origins, which gives exactly the rows of ``model.times`` of all.
+
+    Parameters
+    ----------
+    model : TravelModel
+    origins_xy, dests_xy : ndarray
+        Metric coordinates ``(n, 2)``.
+    chunk : int, optional
+        Origins per block (default: about 64 MB of results per block).
+    jobs : int, optional
+        Threads computing blocks at once (``None``: every core); blocks come
+        out in order and equal to one thread's.
+    scheduler : str or dask.distributed.Client, optional
+        Compute the blocks on a Dask cluster (see :mod:`geosci.distributed`).
+    """
+    from geosci.parallel import ordered_map
+
+    origins_xy = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
+    dests_xy = np.asarray(dests_xy, dtype=float).reshape(-1, 2)
+    chunk = int(chunk or _rows_per_block(len(dests_xy)))
+    if scheduler is not None:
+        from geosci.distributed import iter_times as on_cluster
+
+        yield from on_cluster(model, origins_xy, dests_xy, chunk=chunk, scheduler=scheduler, jobs=jobs)
+        return
+    if hasattr(model, "iter_times"):
+        yield from model.iter_times(origins_xy, dests_xy, chunk=chunk, jobs=jobs)
+        return
+    starts = range(0, len(origins_xy), chunk)
+    blocks = ordered_map(lambda i: model.times(origins_xy[i : i + chunk], dests_xy), starts, jobs=jobs)
+    yield from zip(starts, blocks, strict=True)
+
+
+def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, *,
+                       jobs: int | None = 1, scheduler=None) -> pd.DataFrame:  # fmt: skip
     """Minutes from every origin to every destination, as a long table.
+
+    The table is held in memory; :func:`write_matrix` streams a matrix of
+    any size to a file instead.
 
     Returns
     -------
@@ -91,7 +172,10 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
 
     if origins.empty or destinations.empty:
         raise DataError("origins and destinations need at least one feature each")
-    t = model.times(xy_of(origins, model.crs), xy_of(destinations, model.crs)) / 60.0
+    o_xy, d_xy = xy_of(origins, model.crs), xy_of(destinations, model.crs)
+    t = np.empty((len(o_xy), len(d_xy)))
+    for i, block in iter_times(model, o_xy, d_xy, jobs=jobs, scheduler=scheduler):
+        t[i : i + len(block)] = block / 60.0
     _warn_implausible(t)
     o, d = feature_names(origins), feature_names(destinations)
     return pd.DataFrame({
@@ -99,14 +183,143 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
     })  # fmt: skip
 
 
-def isochrone(model, origin: gpd.GeoDataFrame, minutes: float) -> gpd.GeoDataFrame:
-    """Return the area reachable within ``minutes`` from each origin feature (one polygon each, WGS84)."""
+MATRIX_TITLES = ("出行时间矩阵（分钟）", "Travel-time matrix (minutes)")
+STREAMED_SUFFIXES = (".csv", ".parquet")
+"""Matrix files written block by block (any other suffix is built in memory)."""
+
+
+def write_matrix(model, origins, destinations, out, *, select=(), summary: dict | None = None,
+                 overwrite: bool = False, chunk: int | None = None, jobs: int | None = 1,
+                 scheduler=None) -> tuple[list, int]:  # fmt: skip
+    """Write the long travel-time matrix ``origin, destination, minutes`` to a file, block by block.
+
+    Memory is bounded by one block of origins, not by the table: a matrix
+    of any size streams straight to the file. ``.csv`` gives the same bytes
+    as the in-memory table written by :func:`geosci.tables.write_tables`
+    (UTF-8 with a byte-order mark, and ``OUT-notes.csv`` with the run
+    summary); ``.parquet`` (needs pyarrow) one row group per block, with
+    the summary as JSON in the file's ``geosci`` metadata. The files appear
+    together, complete, or not at all.
+
+    Parameters
+    ----------
+    model : TravelModel
+    origins, destinations : str, path or GeoDataFrame
+        Layers (catalog names, files or frames).
+    out : path
+        ``.csv`` or ``.parquet``.
+    select : tuple of str
+        ``FIELD=VALUE`` filters of the origins.
+    summary : dict, optional
+        The run summary, written beside the table.
+    overwrite : bool
+    chunk, jobs, scheduler
+        As for :func:`iter_times`.
+
+    Returns
+    -------
+    (list of pathlib.Path, int)
+        The files written and the number of rows.
+    """
+    from pathlib import Path
+
+    from geosci.errors import ParameterError
+    from geosci.io import OutputSet, atomic_path
+
+    out = Path(out)
+    kind = out.suffix.lower()
+    if kind not in STREAMED_SUFFIXES:
+        raise ParameterError("out", f"{{name}} {str(out)!r} should end in .csv or .parquet to be streamed")
+    notes = out.with_name(f"{out.stem}-notes{out.suffix}")
+    if kind == ".csv" and summary:
+        from geosci.io import check_output
+
+        check_output(notes, overwrite=overwrite, parameter="out")  # before any work, as write_tables does
+    o_frame, d_frame = _layer(origins, select, origins), _layer(destinations)
+    if o_frame.empty or d_frame.empty:
+        raise DataError("origins and destinations need at least one feature each")
+    o_xy, d_xy = xy_of(o_frame, model.crs), xy_of(d_frame, model.crs)
+    o_names = np.asarray(feature_names(o_frame), dtype=object)
+    d_names = list(feature_names(d_frame))
+    blocks = iter_times(model, o_xy, d_xy, chunk=chunk, jobs=jobs, scheduler=scheduler)
+    tally = _Tally()
+    with OutputSet() as outputs:
+        with atomic_path(out, overwrite=overwrite, outputs=outputs) as tmp:
+            if kind == ".csv":
+                _stream_csv(tmp, blocks, o_names, d_names, tally)
+            else:
+                _stream_parquet(tmp, blocks, o_names, d_names, tally, summary)
+        if kind == ".csv" and summary:
+            import pandas as pd
+
+            from geosci.io import write_bytes
+            from geosci.tables import Table, _csv_bytes, notes_rows
+
+            table = Table("matrix", pd.DataFrame(columns=["origin", "destination", "minutes"]), *MATRIX_TITLES)
+            rows = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"])
+            write_bytes(_csv_bytes(rows), notes, overwrite=overwrite, outputs=outputs)
+    written = list(outputs.written)
+    tally.warn()
+    return written, tally.size
+
+
+def _block_rows(start: int, block: np.ndarray, o_names: np.ndarray, d_names: list, tally: _Tally):
+    minutes = block / 60.0
+    tally.add(minutes)
+    names = o_names[start : start + len(block)]
+    return np.repeat(names, len(d_names)), d_names * len(block), np.round(minutes.ravel(), 2)
+
+
+def _stream_csv(path, blocks, o_names, d_names, tally) -> None:
+    import csv
+
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(["origin", "destination", "minutes"])
+        for start, block in blocks:
+            o, d, m = _block_rows(start, block, o_names, d_names, tally)
+            writer.writerows(zip(o.tolist(), d, m.tolist(), strict=True))
+
+
+def _stream_parquet(path, blocks, o_names, d_names, tally, summary) -> None:
+    import json
+
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        from geosci.errors import ParameterError
+
+        raise ParameterError("out", "{name}: .parquet needs pyarrow (pip install pyarrow); use .csv") from None
+    meta = {b"geosci": json.dumps(summary or {}, ensure_ascii=False, default=str).encode("utf-8")}
+    schema = pa.schema([("origin", pa.string()), ("destination", pa.string()), ("minutes", pa.float64())],
+                       metadata=meta)  # fmt: skip
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for start, block in blocks:
+            o, d, m = _block_rows(start, block, o_names, d_names, tally)
+            writer.write_table(pa.table({"origin": o.astype(str), "destination": d, "minutes": m}, schema=schema))
+
+
+def isochrone(model, origin: gpd.GeoDataFrame, minutes: float, *, jobs: int | None = 1,
+              scheduler=None) -> gpd.GeoDataFrame:  # fmt: skip
+    """Return the area reachable within ``minutes`` from each origin feature (one polygon each, WGS84).
+
+    ``jobs`` threads (``None``: every core) or a Dask ``scheduler`` draw the
+    polygons at once; the polygons are the same as one thread's.
+    """
     import geopandas as gpd
+
+    from geosci.parallel import ordered_map
 
     if minutes <= 0:
         raise DataError(f"minutes should be positive, got {minutes}")
     xy = xy_of(origin, model.crs)
-    geoms = [model.isochrone(p, minutes * 60.0) for p in xy]
+    if scheduler is not None:
+        from geosci.distributed import isochrone_polygons
+
+        geoms = isochrone_polygons(model, xy, minutes * 60.0, scheduler=scheduler, jobs=jobs)
+    else:
+        geoms = list(ordered_map(lambda p: model.isochrone(p, minutes * 60.0), xy, jobs=jobs))
     out = gpd.GeoDataFrame({"origin": feature_names(origin), "minutes": minutes}, geometry=geoms, crs=model.crs)
     out["area_km2"] = np.round(out.area / 1e6, 3)
     return out.to_crs(4326)
@@ -228,10 +441,97 @@ def score_table(
                          "nearest_min": np.round(np.min(t, axis=1), 2)})  # fmt: skip
 
 
+TILE_CELLS = 1 << 16
+"""Cells per tile of a surface (rows of the grid, whole rows at a time)."""
+ORIGIN_BLOCK_BYTES = 32 * 2**20
+"""Memory of one block of origins × tile cells, for models without a one-search nearest time."""
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available now (``MemAvailable``), or ``None`` where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except ImportError:
+        return None
+
+
+def surface_memory(width: int, height: int, *, jobs: int = 1, tile_cells: int = TILE_CELLS) -> int:
+    """Return the bytes a surface of ``width × height`` cells needs: the float32 grid and the tiles in flight.
+
+    Examples
+    --------
+    >>> surface_memory(1000, 1000) // 2**20
+    11
+    """
+    tile = min(width * height, tile_cells)
+    return int(4 * width * height + 2 * max(jobs, 1) * tile * 8 * 8)
+
+
+def _grid(bounds: tuple, cell_m: float) -> tuple[int, int]:
+    minx, miny, maxx, maxy = bounds
+    return int(np.ceil((maxx - minx) / cell_m)), int(np.ceil((maxy - miny) / cell_m))
+
+
+def _nearest_function(model, xy: np.ndarray, *, tile_cells: int, jobs: int | None = 1):
+    """Return a function giving the seconds from the nearest of ``xy`` to points, reduced as it goes."""
+    if hasattr(model, "nearest_times"):
+        return model.nearest_times(xy, jobs=jobs)
+    step = int(max(1, ORIGIN_BLOCK_BYTES // (8 * max(tile_cells, 1))))
+
+    def at(points: np.ndarray) -> np.ndarray:
+        best = np.full(len(points), np.inf)
+        for i in range(0, len(xy), step):  # a block of origins at a time, never origins × all cells
+            np.minimum(best, model.times(xy[i : i + step], points).min(axis=0), out=best)
+        return best
+
+    return at
+
+
+def tile_rows(width: int, height: int, tile_cells: int = TILE_CELLS) -> list[tuple[int, int]]:
+    """Split a grid's rows into tiles of about ``tile_cells`` cells: ``[(row0, row1), ...]``."""
+    rows = max(1, tile_cells // max(width, 1))
+    return [(r, min(r + rows, height)) for r in range(0, height, rows)]
+
+
+def tile_minutes(nearest, bounds: tuple, cell_m: float, rows: tuple[int, int]) -> np.ndarray:
+    """Minutes (float32, NaN where unreachable) of the grid rows ``rows[0]:rows[1]``."""
+    minx, _, maxx, maxy = bounds
+    width = int(np.ceil((maxx - minx) / cell_m))
+    cx = minx + (np.arange(width) + 0.5) * cell_m
+    cy = maxy - (np.arange(rows[0], rows[1]) + 0.5) * cell_m
+    gx, gy = np.meshgrid(cx, cy)
+    t = nearest(np.column_stack([gx.ravel(), gy.ravel()])) / 60.0
+    return np.where(np.isfinite(t), t, np.nan).reshape(len(cy), width).astype("float32")
+
+
 def surface(
-    model, origins: gpd.GeoDataFrame, *, cell_m: float, bounds: tuple | None = None, max_cells: int = 4_000_000
+    model,
+    origins: gpd.GeoDataFrame,
+    *,
+    cell_m: float,
+    bounds: tuple | None = None,
+    max_cells: int | None = None,
+    jobs: int | None = 1,
+    tile_cells: int = TILE_CELLS,
+    scheduler=None,
 ) -> tuple[np.ndarray, Any, str]:
     """Travel time (minutes) from the nearest origin to the centre of every cell of a metric grid.
+
+    The grid is computed tile by tile (bands of rows of about
+    ``tile_cells`` cells), each tile reduced to the nearest origin as it
+    goes: memory is the float32 grid plus the tiles in flight, never
+    origins × cells. There is no fixed cap on the number of cells: the
+    memory needed is estimated first, and only a grid that cannot fit in
+    the memory available is refused.
 
     Parameters
     ----------
@@ -244,14 +544,32 @@ def surface(
     bounds : tuple, optional
         ``(minx, miny, maxx, maxy)`` in the model's metric CRS; by default
         the origins' bounds grown by 5 km.
+    max_cells : int, optional
+        Refuse grids with more cells than this (default: no cap beyond memory).
+    jobs : int, optional
+        Threads computing tiles at once (``None``: every core); the grid is
+        identical to one thread's.
+    tile_cells : int
+        Cells per tile.
+    scheduler : str or dask.distributed.Client, optional
+        Compute the tiles on a Dask cluster (see :mod:`geosci.distributed`).
 
     Returns
     -------
     (array, affine.Affine, str)
         Minutes (float32, NaN where unreachable), the grid's transform, and
         its CRS.
+
+    Raises
+    ------
+    ParameterError
+        (``cell_m``) when the grid would exceed ``max_cells`` or not fit in
+        the memory available.
     """
     from affine import Affine
+
+    from geosci.errors import ParameterError
+    from geosci.parallel import ordered_map, resolve_jobs
 
     if cell_m <= 0:
         raise DataError(f"cell size should be positive, got {cell_m}")
@@ -259,14 +577,28 @@ def surface(
     if bounds is None:
         bounds = (xy[:, 0].min() - 5000, xy[:, 1].min() - 5000, xy[:, 0].max() + 5000, xy[:, 1].max() + 5000)
     minx, miny, maxx, maxy = bounds
-    width, height = int(np.ceil((maxx - minx) / cell_m)), int(np.ceil((maxy - miny) / cell_m))
-    if width * height > max_cells:
-        raise DataError(f"the grid would have {width * height:,} cells: use a larger --cell than {cell_m} m")
-    cx = minx + (np.arange(width) + 0.5) * cell_m
-    cy = maxy - (np.arange(height) + 0.5) * cell_m
-    gx, gy = np.meshgrid(cx, cy)
-    t = model.times(xy, np.column_stack([gx.ravel(), gy.ravel()])).min(axis=0) / 60.0
-    grid = np.where(np.isfinite(t), t, np.nan).reshape(height, width).astype("float32")
+    width, height = _grid(bounds, cell_m)
+    cells = width * height
+    if max_cells is not None and cells > max_cells:
+        raise ParameterError("cell_m", f"{{name}} {cell_m:g} m gives {cells:,} cells, more than the {max_cells:,} "
+                                       "allowed: use a larger {name} or a smaller extent")  # fmt: skip
+    n_jobs = resolve_jobs(jobs)
+    need, free = surface_memory(width, height, jobs=n_jobs, tile_cells=tile_cells), _available_memory()
+    if free is not None and need > free:
+        raise ParameterError("cell_m", f"{{name}} {cell_m:g} m gives {width:,} x {height:,} = {cells:,} cells, "
+                                       f"which need about {need / 2**30:.1f} GB but {free / 2**30:.1f} GB are "
+                                       "available: use a larger {name} or a smaller extent")  # fmt: skip
+    tiles = tile_rows(width, height, tile_cells)
+    grid = np.empty((height, width), dtype="float32")
+    if scheduler is not None:
+        from geosci.distributed import surface_tiles
+
+        parts = surface_tiles(model, xy, bounds, cell_m, tiles, tile_cells=tile_cells, scheduler=scheduler, jobs=jobs)
+    else:
+        nearest = _nearest_function(model, xy, tile_cells=tile_cells, jobs=1 if n_jobs > 1 else jobs)
+        parts = ordered_map(lambda rows: tile_minutes(nearest, bounds, cell_m, rows), tiles, jobs=n_jobs)
+    for (r0, r1), part in zip(tiles, parts, strict=True):
+        grid[r0:r1] = part
     return grid, Affine(cell_m, 0.0, minx, 0.0, -cell_m, maxy), model.crs
 
 
@@ -325,7 +657,8 @@ def _layer(value, select=(), what: str = "the layer"):
     return select_features(frame, tuple(select), what=str(what)) if select else frame
 
 
-def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False) -> list:
+def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False, jobs: int | None = 1,
+                  scheduler=None) -> list:  # fmt: skip
     """Travel-time matrix between two layers (names, files or frames) as a table.
 
     ``wide`` gives one row per origin and one column per destination (for
@@ -333,11 +666,12 @@ def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False
     """
     from geosci.tables import Table
 
-    table = travel_time_matrix(model, _layer(origins, select, origins), _layer(destinations))
+    table = travel_time_matrix(model, _layer(origins, select, origins), _layer(destinations), jobs=jobs,
+                               scheduler=scheduler)  # fmt: skip
     if wide:
         table = table.pivot(index="origin", columns="destination", values="minutes").reset_index()
         table.columns.name = None
-    return [Table("matrix", table, "出行时间矩阵（分钟）", "Travel-time matrix (minutes)")]
+    return [Table("matrix", table, *MATRIX_TITLES)]
 
 
 def score_tables(model, origins, destinations, *, method: str, threshold=None, beta=None, supply_field=None,
@@ -352,12 +686,13 @@ def score_tables(model, origins, destinations, *, method: str, threshold=None, b
     return [Table("scores", frame, "可达性得分", "Accessibility scores")], summary
 
 
-def isochrones(model, origin, minutes: list[float], *, select=()) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def isochrones(model, origin, minutes: list[float], *, select=(), jobs: int | None = 1,
+               scheduler=None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:  # fmt: skip
     """Isochrones of every selected origin for every budget in ``minutes`` (bands), and the origins."""
     import pandas as pd
 
     origins = _layer(origin, select, origin)
-    frames = [isochrone(model, origins, m) for m in minutes]
+    frames = [isochrone(model, origins, m, jobs=jobs, scheduler=scheduler) for m in minutes]
     out = pd.concat(frames, ignore_index=True)
     out.attrs["scenario"] = model.describe().get("scenario")
     return out, origins
@@ -409,13 +744,15 @@ def _extent_bounds(extent, crs: str) -> tuple:
 
 
 def surface_run(model, origin, *, select=(), cell_m: float, extent="districts", out, zones=None,
-                zone_field: str = "name_zh", overwrite: bool = False) -> tuple[str, list]:  # fmt: skip
+                zone_field: str = "name_zh", overwrite: bool = False, jobs: int | None = 1,
+                scheduler=None) -> tuple[str, list]:  # fmt: skip
     """Compute a travel-time surface, write it as a GeoTIFF, and return its description and zonal tables."""
     from geosci.catalog import read_layer
     from geosci.tables import Table
 
     bounds = _extent_bounds(extent, model.crs)
-    grid, transform, crs = surface(model, _layer(origin, select, origin), cell_m=cell_m, bounds=bounds)
+    grid, transform, crs = surface(model, _layer(origin, select, origin), cell_m=cell_m, bounds=bounds, jobs=jobs,
+                                   scheduler=scheduler)  # fmt: skip
     write_surface(grid, transform, crs, out, overwrite=overwrite)
     info = f"{grid.shape[1]}x{grid.shape[0]} cells of {cell_m:g} m, {crs}"
     if not zones:
