@@ -93,3 +93,19 @@ def test_cli_streams_the_matrix_and_takes_jobs(runner, tmp_path):
     res = runner("access", "matrix", "--from", "incubator_clusters", "--to", "centres", "--out", str(out), "--format",
                  "json", "--overwrite")  # fmt: skip
     assert res.exit_code != 0 and "--format" in res.stderr
+
+
+def test_tiled_catchment_has_the_area_of_the_global_union(monkeypatch):
+    import shapely
+
+    from geosci import coverage
+
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 20_000, size=(600, 2))
+    whole = shapely.union_all(shapely.buffer(shapely.points(xy), 800.0, quad_segs=64))
+    monkeypatch.setattr(coverage, "_TILED_ABOVE", 10)
+    tiled = coverage.catchment_geometry(xy, 800.0, jobs=1)
+    assert abs(tiled.area - whole.area) / whole.area < 1e-12  # the same circles, clipped to tiles and rejoined
+    assert shapely.symmetric_difference(tiled, whole).area < 1e-6 * whole.area
+    two = coverage.catchment_geometry(xy, 800.0, jobs=2)
+    assert two.equals_exact(tiled, tolerance=0)  # both cores: the same polygon
