@@ -32,6 +32,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from geosci.mapping import Basemap
 
-__all__ = ["FORMATS", "PAGES", "Page", "PrintResult", "add_page_furniture", "print_format", "write_print"]
+__all__ = [
+    "FORMATS",
+    "PAGES",
+    "Page",
+    "PrintResult",
+    "add_page_furniture",
+    "make_map_outputs",
+    "print_format",
+    "write_print",
+]
 
 PAGES = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "A2": (594.0, 420.0)}
 FORMATS = ("pdf", "png", "svg")
@@ -100,15 +110,20 @@ class PrintResult:
     dropped_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def describe(self) -> str:
+        """Return what was written, the labels placed and dropped, and any warning, in one line."""
+        w, h = self.page.size_mm
+        size = f"{self.pixels[0]}x{self.pixels[1]} px at {self.dpi:g} dpi, " if self.pixels else ""
+        orient = "landscape" if self.page.landscape else "portrait"
+        text = (
+            f"{self.format.upper()}, {self.page.size} {orient} {w:g}x{h:g} mm, {size}labels: {self.labels_placed} "
+            f"placed, {self.labels_dropped} dropped for lack of room"
+        )
+        return text + "".join(f"; warning: {w}" for w in self.warnings)
+
     def summary(self) -> str:
         """Return a one-line run summary for people."""
-        w, h = self.page.size_mm
-        size = f"{self.pixels[0]}x{self.pixels[1]} px, " if self.pixels else ""
-        orient = "landscape" if self.page.landscape else "portrait"
-        return (
-            f"wrote {self.path} ({self.format.upper()}, {self.page.size} {orient} {w:g}x{h:g} mm, {size}"
-            f"{self.dpi:g} dpi; labels: {self.labels_placed} placed, {self.labels_dropped} dropped for lack of room)"
-        )
+        return f"wrote {self.path} ({self.describe()})"
 
 
 def print_format(path: str | Path, fmt: str | None = None) -> str:
@@ -443,6 +458,7 @@ def write_print(
     subtitle: str | None = None,
     overwrite: bool = False,
     timeout: float = 120.0,
+    outputs=None,
 ) -> PrintResult:
     """Write the map ``recipe`` describes as a printed page: PDF (vector), PNG or SVG.
 
@@ -463,6 +479,8 @@ def write_print(
         such as basemap tiles, are not resampled).
     overwrite : bool
         Replace an existing file; otherwise :class:`~geosci.errors.OutputExistsError`.
+    outputs : geosci.io.OutputSet, optional
+        Register the finished file there (all-or-nothing with other outputs).
 
     Returns
     -------
@@ -471,8 +489,7 @@ def write_print(
         warnings (e.g. an online basemap that cannot be reached).
     """
     from geosci.browser import dump_dom, print_to_pdf, screenshot
-    from geosci.errors import OutputExistsError
-    from geosci.io import atomic_path
+    from geosci.io import atomic_path, check_output
     from geosci.mapping import TILES, build_map
     from geosci.offline import map_to_html
     from geosci.recipes import load_recipe
@@ -480,8 +497,7 @@ def write_print(
     fmt = print_format(path, fmt)
     if not 30 <= dpi <= 1200:
         raise ParameterError("dpi", f"{{name}} should be between 30 and 1200, got {dpi:g}")
-    if Path(path).exists() and not overwrite:
-        raise OutputExistsError(f"{path} exists: pass --overwrite to replace it")
+    check_output(path, overwrite=overwrite, parameter="path")
     sheet = Page(page, landscape=landscape)
     if fmt == "svg" and shutil.which("pdftocairo") is None:
         raise GeosciError("an SVG page needs poppler's pdftocairo (Debian/Ubuntu: apt-get install poppler-utils)")
@@ -498,7 +514,7 @@ def write_print(
         if not report:
             raise GeosciError("the page's scripts did not finish in the browser (no label report)")
         pixels = None
-        with atomic_path(path, overwrite=overwrite, suffix=f".{fmt}") as out:
+        with atomic_path(path, overwrite=overwrite, suffix=f".{fmt}", outputs=outputs) as out:
             if fmt == "png":
                 screenshot(page_path, out, width=cw, height=ch, wait_ms=wait, timeout=timeout, scale=scale)
                 pixels = _png_size(Path(out))
@@ -516,3 +532,83 @@ def write_print(
         labels_placed=int(report.get("placed", 0)), labels_dropped=int(report.get("dropped", 0)),
         dropped_names=list(report.get("dropped_names", [])), warnings=warnings,
     )  # fmt: skip
+
+
+def make_map_outputs(
+    recipe: str | Path | dict | None,
+    *,
+    add: Sequence[str | Path] = (),
+    out: str | Path | None = None,
+    pdf: str | Path | None = None,
+    png: str | Path | None = None,
+    svg: str | Path | None = None,
+    tiles: str = "none",
+    tiles_key: str | None = None,
+    lang: str = "both",
+    extent: str | None = None,
+    page: str = "A4",
+    landscape: bool = True,
+    dpi: float = 300,
+    title: str | None = None,
+    overwrite: bool = False,
+) -> list[tuple[Path, str]]:
+    """Make a map from a recipe (and the user's files): the offline HTML and any printed pages, all or none.
+
+    Parameters
+    ----------
+    recipe : str, path or dict, optional
+        A shipped recipe name, a recipe file or a recipe; ``None`` with
+        ``add``: a map of those files alone.
+    add : sequence of paths
+        The user's own vector files, drawn on top (credited to their files in the note).
+    out : path, optional
+        The HTML file; by default ``<recipe name>.html`` when no page is asked for.
+    pdf, png, svg : path, optional
+        Printed pages (see :func:`write_print`); each suffix must match.
+    tiles, tiles_key, lang, extent, title
+        As for :func:`geosci.mapping.build_map`.
+    page, landscape, dpi
+        As for :func:`write_print`.
+    overwrite : bool
+
+    Returns
+    -------
+    list of (path, description)
+        The files written; a page's description counts the labels placed and
+        dropped for lack of room, and ends with any warning.
+    """
+    from geosci.io import OutputSet, check_output, write_bytes
+    from geosci.mapping import build_map
+    from geosci.offline import map_to_html
+    from geosci.recipes import load_recipe, recipe_for_files
+
+    if recipe is None and not add:
+        raise GeosciError("give a RECIPE (district, axis, region, transit, incubators) or --add FILE")
+    pages = [(p, f) for p, f in ((pdf, "pdf"), (png, "png"), (svg, "svg")) if p]
+    for path, fmt in pages:  # refuse before any work
+        try:
+            print_format(path, fmt)
+        except ParameterError as exc:
+            raise ParameterError(fmt, f"{{name}} {str(path)!r} should end in .{fmt}") from exc
+    Page(page, landscape=landscape)
+    spec = recipe if isinstance(recipe, dict) else load_recipe(recipe) if recipe else None
+    if add:
+        spec = recipe_for_files([str(a) for a in add], base=spec)
+    out = out or (None if pages else f"{spec.get('name', 'map')}.html")
+    inputs = [*add, recipe if isinstance(recipe, (str, Path)) and Path(str(recipe)).exists() else None]
+    for target, name in ((out, "out"), *((p, f) for p, f in pages)):
+        if target:
+            check_output(target, overwrite=overwrite, inputs=[i for i in inputs if i], parameter=name)
+    done = []
+    with OutputSet() as outputs:
+        if out:
+            m = build_map(spec, tiles=tiles, lang=lang, tiles_key=tiles_key, extent=extent, title=title)
+            text = map_to_html(m).encode("utf-8")
+            write_bytes(text, out, overwrite=overwrite, outputs=outputs)
+            done.append((Path(out), f"{len(text) / 1e6:.2f} MB, offline, tiles={tiles}"))
+        for path, fmt in pages:
+            res = write_print(spec, path, fmt=fmt, tiles=tiles, tiles_key=tiles_key, lang=lang, extent=extent,
+                              page=page, landscape=landscape, dpi=dpi, title=title, overwrite=overwrite,
+                              outputs=outputs)  # fmt: skip
+            done.append((Path(path), res.describe()))
+    return done

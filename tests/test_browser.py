@@ -151,12 +151,17 @@ def test_png_screenshot_is_not_blank(tmp_path):
     assert differs.mean() > 0.15
 
 
-def test_cli_png(tmp_path):
+def test_cli_png_pdf_and_a_mismatched_suffix(tmp_path):
     from click.testing import CliRunner
 
     from geosci.commands import main
 
-    png = tmp_path / "axis.png"
-    res = CliRunner().invoke(main, ["map", "axis", "--png", str(png), "--width", "800", "--height", "600"])
+    png, pdf = tmp_path / "axis.png", tmp_path / "axis.pdf"
+    res = CliRunner().invoke(main, ["map", "axis", "--png", str(png), "--pdf", str(pdf), "--dpi", "40",
+                                    "--page", "A4", "--portrait", "--title", "测试 Test", "--extent", "core"])  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and pdf.read_bytes()[:5] == b"%PDF-"
+    assert "dropped for lack of room" in res.stderr
+    res = CliRunner().invoke(main, ["map", "axis", "--png", str(tmp_path / "x.pdf")])
+    assert res.exit_code == 2 and res.stderr.strip() == f"Error: --png '{tmp_path / 'x.pdf'}' should end in .png"
+    assert not (tmp_path / "x.pdf").exists()

@@ -1,4 +1,4 @@
-"""``geosci map``: a named map recipe (or your own files) as one offline HTML file, and a PNG."""
+"""``geosci map``: a named map recipe (or your own files) as one offline HTML file and printed pages."""
 
 from __future__ import annotations
 
@@ -22,22 +22,30 @@ def _tiles():
 @click.option("--tiles-key", envvar="GEOSCI_TILES_KEY", help="API key for basemaps that need one (tianditu).")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
               help="Language of labels, legend and title.")  # fmt: skip
-@click.option("--png", "png", type=click.Path(dir_okay=False), help="Also render a PNG (needs Chromium).")
-@click.option("--width", type=click.IntRange(400, 8000), default=1600, show_default=True, help="PNG width, pixels.")
-@click.option("--height", type=click.IntRange(300, 8000), default=1100, show_default=True, help="PNG height, pixels.")
+@click.option("--pdf", type=click.Path(dir_okay=False), help="Also write the printed page as a vector PDF.")
+@click.option("--png", type=click.Path(dir_okay=False), help="Also write the printed page as a PNG at --dpi.")
+@click.option("--svg", type=click.Path(dir_okay=False), help="Also write the printed page as SVG.")
+@click.option("--page", type=click.Choice(["A4", "A3", "A2"]), default="A4", show_default=True, help="Paper size.")
+@click.option("--landscape/--portrait", default=True, show_default=True, help="Page orientation.")
+@click.option("--dpi", type=click.IntRange(30, 1200), default=300, show_default=True, help="PNG resolution.")
+@click.option("--title", help="Title of the map (default: the recipe's).")
+@click.option("--extent", help="What to show: core, a district name (璧山, Bishan ...) or minx,miny,maxx,maxy (WGS84).")
 @click.option("--add", "add", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Draw your own vector file on top (repeatable); with no RECIPE, a map of these files "
                    "alone.")  # fmt: skip
 @overwrite_option
-def map_cmd(recipe, out, tiles, tiles_key, lang, png, width, height, add, overwrite):
-    """Make the map RECIPE as one offline HTML file (and optionally a PNG).
+def map_cmd(recipe, out, tiles, tiles_key, lang, pdf, png, svg, page, landscape, dpi, title, extent, add, overwrite):
+    """Make the map RECIPE as one offline HTML file, and printed pages (PDF, PNG, SVG).
 
     RECIPE is one of district, axis, region, transit, incubators, or the path
     of a recipe .json file. The HTML holds Leaflet and all data inline and
-    opens with no network; a basemap (--tiles) is optional decoration.
+    opens with no network; a basemap (--tiles) is optional decoration. A
+    printed page (--pdf, --png, --svg) has a title block, legend, metric
+    scale bar, north arrow, inset locator and the sources of the layers drawn.
     """
-    from geosci.mapfiles import make_map_files
+    from geosci.printing import make_map_outputs
 
-    for path, what in make_map_files(recipe, add=add, out=out, png=png, tiles=tiles, tiles_key=tiles_key, lang=lang,
-                                     width=width, height=height, overwrite=overwrite):  # fmt: skip
+    for path, what in make_map_outputs(recipe, add=add, out=out, pdf=pdf, png=png, svg=svg, tiles=tiles,
+                                       tiles_key=tiles_key, lang=lang, extent=extent, page=page, landscape=landscape,
+                                       dpi=dpi, title=title, overwrite=overwrite):  # fmt: skip
         click.echo(f"wrote {path} ({what})", err=True)
