@@ -210,7 +210,9 @@ def detect_text_encoding(data: bytes) -> str:
         data.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError:
-        raise DataError("cannot tell the text encoding (not UTF-8 or GBK/GB18030): pass --encoding") from None
+        raise ParameterError(
+            "encoding", "cannot tell the text encoding (not UTF-8 or GBK/GB18030): name it with {name}"
+        ) from None
 
 
 def resolve_crs(value: str | None, *, parameter: str = "crs") -> tuple[str | None, str]:
@@ -822,6 +824,10 @@ def _read_frame(path: Path, fmt: str, *, encoding, lon, lat, columns, layer, rep
         raise DataError(f"cannot read {path.name} as {fmt.upper()} (truncated or damaged?): {first}") from exc
 
 
+class _MissingCRSParameterError(MissingCRSError, ParameterError):
+    """A missing CRS, whose fix is the caller's CRS argument."""
+
+
 def _no_crs(frame, path: Path, parameter: str | None) -> MissingCRSError:
     import shapely
 
@@ -829,12 +835,16 @@ def _no_crs(frame, path: Path, parameter: str | None) -> MissingCRSError:
     hint = ""
     if len(coords) and np.median(np.abs(coords[:, 0])) > 1000:
         hint = f" (the coordinates are projected metres: probably {gauss_kruger_hint(coords[:, 0], coords[:, 1])})"
-    fix = (
-        f"say which it is with --{parameter.replace('_', '-')} wgs84|gcj02|bd09|cgcs2000|EPSG:XXXX"
-        if parameter
-        else "import it with 'geosci import' and its CRS first"
+    if parameter is None:
+        return MissingCRSError(f"{path.name} has no CRS: import it with 'geosci import' and its --crs first{hint}")
+    return _MissingCRSParameterError(
+        parameter, f"{path.name} has no CRS: say which it is with {{name}} wgs84|gcj02|bd09|cgcs2000|EPSG:XXXX{hint}"
     )
-    return MissingCRSError(f"{path.name} has no CRS: {fix}{hint}")
+
+
+# what read_any's own parameters are called by 'geosci import', for callers that have none of them
+_IMPORT_OPTIONS = {"crs": "--crs", "swap_xy": "--swap-xy", "lon": "--lon", "lat": "--lat", "columns": "--columns",
+                   "encoding": "--encoding", "geometry_type": "--geometry-type"}  # fmt: skip
 
 
 def read_any(
@@ -903,6 +913,39 @@ def read_any(
         With a one-line message naming the fix (a :class:`ParameterError`
         naming the parameter where one is the fix).
     """
+    options = {"crs": crs, "encoding": encoding, "lon": lon, "lat": lat, "columns": columns, "swap_xy": swap_xy,
+               "geometry_type": geometry_type, "datum_check": datum_check, "layer": layer,
+               "drop_outliers": drop_outliers, "study_area": study_area}  # fmt: skip
+    try:
+        return _read_any(path, crs_parameter=crs_parameter, input_parameter=input_parameter, **options)
+    except ParameterError as exc:
+        if crs_parameter is not None or exc.parameter not in _IMPORT_OPTIONS:
+            raise
+        # the caller (map --add, coverage --from) has no such option: name its input, and the import that fixes it
+        text = exc.for_option(_IMPORT_OPTIONS[exc.parameter])
+        raise ParameterError(
+            input_parameter, f"{{name}} {Path(path).name}: {text} (an option of 'geosci import': import the file first)"
+        ) from None
+
+
+def _read_any(
+    path: str | Path,
+    *,
+    crs: str | int | None = None,
+    encoding: str | None = None,
+    lon: str | None = None,
+    lat: str | None = None,
+    columns: list[str] | str | None = None,
+    swap_xy: bool = False,
+    geometry_type: str | None = None,
+    datum_check: bool = True,
+    layer: str | None = None,
+    drop_outliers: bool = False,
+    study_area=None,
+    crs_parameter: str | None = "crs",
+    input_parameter: str = "path",
+) -> tuple[gpd.GeoDataFrame, ImportReport]:
+    """Do the work of :func:`read_any` (which words the errors for callers without its options)."""
     import shapely
 
     from geosci.crs import convert_frame

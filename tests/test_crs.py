@@ -167,3 +167,9 @@ def test_crs_errors_are_geosci_errors():
 
     with pytest.raises(DataError, match="same shape"):
         crs.convert([1, 2], [3], src="wgs84", dst="gcj02")
+
+
+def test_parse_crs_knows_geosci_s_own_gcj02_and_bd09_definitions():
+    from geosci.datum_crs import wkt
+
+    assert crs.parse_crs(wkt("gcj02")) == "gcj02" and crs.parse_crs(wkt("bd09")) == "bd09"

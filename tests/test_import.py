@@ -342,3 +342,19 @@ def test_datav_arrays_kept_as_json_and_centres_converted(tmp_path):
                                     "--crs", "gcj02", "--out", str(out)])  # fmt: skip
     assert res.exit_code == 0, res.stderr
     assert gpd.read_file(out)["acroutes"].iloc[0] == "[100000, 500000]"  # not "[100000 500000]"
+
+
+def test_callers_without_the_import_options_get_messages_naming_their_own_input():
+    # map --add / coverage --from read files with read_any but have no --crs, --swap-xy ...
+    with pytest.raises(ParameterError) as info:
+        read_any(CORPUS / "swapped_lonlat.csv", crs="gcj02", crs_parameter=None, input_parameter="add")
+    assert info.value.parameter == "add"
+    assert info.value.for_option("--add").startswith("--add swapped_lonlat.csv: longitude and latitude look swapped")
+    assert "pass --swap-xy" in str(info.value) and "(an option of 'geosci import': import the file first)" in str(
+        info.value
+    )
+    with pytest.raises(DataError, match="has no CRS: import it with 'geosci import' and its --crs first"):
+        read_any(CORPUS / "shp_missing_prj" / "stations.shp", crs_parameter=None, input_parameter="add")
+    with pytest.raises(ParameterError) as info:  # the library's own caller: its parameter, for the CLI to name
+        read_any(CORPUS / "shp_missing_prj" / "stations.shp")
+    assert info.value.parameter == "crs" and "say which it is with crs wgs84|gcj02" in str(info.value)
