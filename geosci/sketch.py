@@ -53,14 +53,38 @@ def _membership(stations: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> dict[str
     return members
 
 
-def line_sequences(stations: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> dict[str, list[int]]:
-    """Return each line's station positions in order along the line (metric frames)."""
+def _truthy(value) -> bool:
+    return str(value).strip().lower() in ("true", "1", "yes")
+
+
+def line_sequences(stations: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> list[tuple[str, list[int]]]:
+    """Return ``(line id, station positions in order)`` for every line feature (metric frames).
+
+    The order is explicit where the lines carry it: a ``station_ids`` field
+    (station ``id`` values separated by ``;``) gives the stations in running
+    order, and a true ``loop`` field closes the ring (the last station runs
+    on to the first). Several features may share a line id (the runs or
+    branches of one line): they are one service, changing between them
+    costs nothing. Station ids not among ``stations`` are left out. Lines
+    without ``station_ids`` fall back to the stations naming them (``lines``
+    field) or lying within 200 m, ordered by their projection on the line's
+    geometry.
+    """
+    explicit = "station_ids" in lines.columns and "id" in stations.columns
+    position = {str(v): i for i, v in enumerate(stations["id"])} if explicit else {}
     members = _membership(stations, lines)
-    out = {}
-    for lid, geom in zip(lines["line"].astype(str), lines.geometry, strict=True):
-        pos = members[lid]
-        along = [geom.project(stations.geometry.iloc[p]) for p in pos]
-        out[lid] = [p for _, p in sorted(zip(along, pos, strict=True))]
+    out = []
+    for row, (lid, geom) in enumerate(zip(lines["line"].astype(str), lines.geometry, strict=True)):
+        ids = lines["station_ids"].iloc[row] if explicit else None
+        if isinstance(ids, str) and ids.strip():
+            seq = [position[s.strip()] for s in ids.split(";") if s.strip() in position]
+            if "loop" in lines.columns and _truthy(lines["loop"].iloc[row]) and len(seq) > 2:
+                seq.append(seq[0])
+        else:
+            pos = members[lid]
+            along = [geom.project(stations.geometry.iloc[p]) for p in pos]
+            seq = [p for _, p in sorted(zip(along, pos, strict=True))]
+        out.append((lid, seq))
     return out
 
 
@@ -77,10 +101,14 @@ def build_sketch(
     Parameters
     ----------
     stations : GeoDataFrame
-        Station points; a ``lines`` field (``"1;环线"``) names the lines
-        serving each, otherwise lines passing within 200 m are used.
+        Station points with an ``id`` field; a ``lines`` field (``"1;环线"``)
+        names the lines serving each, otherwise lines passing within 200 m
+        are used (only for lines without ``station_ids``).
     lines : GeoDataFrame
-        Line geometries with ``line`` (id) and ``status`` fields.
+        Line features with ``line`` (id) and ``status`` fields, and, for an
+        explicit running order, ``station_ids`` and ``loop`` (see
+        :func:`line_sequences`). Several features may share a line id (runs
+        and branches).
     params : AccessParams, optional
     scenario : {"existing", "+under_construction", "+planned"}
     crs : str, optional
@@ -95,7 +123,10 @@ def build_sketch(
     >>> from geosci.catalog import read_layer
     >>> model = build_sketch(read_layer("rail_stations"), read_layer("rail_lines"))
     >>> sorted(model.lines)
-    ['1', '6', '江跳线', '环线']
+    ['1', '10', '18', '2', '3', '4', '5', '6', '9', '国博线', '江跳线', '环线', '璧铜线']
+    >>> names = list(model.stations["name_zh"])
+    >>> round(model.station_times[names.index("大学城"), names.index("较场口")] / 60)  # minutes
+    69
     """
     from geosci.crs import metric_crs
 
@@ -109,20 +140,21 @@ def build_sketch(
     ln = lines[lines["status"].isin(statuses)].to_crs(crs).reset_index(drop=True)
     if ln.empty:
         raise DataError(f"no line has a status in scenario {scenario!r} ({', '.join(statuses)})")
-    seqs = {k: v for k, v in line_sequences(st, ln).items() if len(v) >= 2}
-    served = sorted({p for seq in seqs.values() for p in seq})
+    seqs = [(lid, seq) for lid, seq in line_sequences(st, ln) if len(seq) >= 2]
+    served = sorted({p for _, seq in seqs for p in seq})
     if not served:
         raise DataError("no station lies on a line of the scenario: check the stations' 'lines' field")
     remap = {p: i for i, p in enumerate(served)}
     st = st.iloc[served].reset_index(drop=True)
     xy = np.column_stack([st.geometry.x.values, st.geometry.y.values])
     segments = []
-    for lid, seq in seqs.items():
+    for lid, seq in seqs:
         seq = [remap[p] for p in seq]
         for a, b in zip(seq[:-1], seq[1:], strict=True):
             ride = params.dwell_s + float(np.hypot(*(xy[a] - xy[b]))) / params.rail_mps
             segments += [(lid, a, b, ride), (lid, b, a, ride)]
-    graph, entry, exit_ = transit_graph(xy, segments, dict.fromkeys(seqs, params.headway_s), params, crs)
+    line_ids = sorted({lid for lid, _ in seqs})
+    graph, entry, exit_ = transit_graph(xy, segments, dict.fromkeys(line_ids, params.headway_s), params, crs)
     times = station_times(graph, entry, exit_)
-    return TransitModel(graph, params, scenario, st, xy, entry, exit_, times, sorted(seqs), kind="sketch",
+    return TransitModel(graph, params, scenario, st, xy, entry, exit_, times, line_ids, kind="sketch",
                         sources=("layers: stations and lines",))  # fmt: skip

@@ -24,8 +24,8 @@ __all__ = ["SCALE_BOUNDS", "Problem", "validate_all", "validate_catalog_entry", 
 
 # (minx, miny, maxx, maxy) in degrees that each scale's features must lie in.
 SCALE_BOUNDS = {
-    "region": (102.0, 28.0, 108.5, 32.5),  # Sichuan basin and Chongqing
-    "science_city": (105.8, 28.5, 106.75, 30.1),  # the five districts
+    "region": (102.0, 28.0, 110.5, 32.5),  # Sichuan basin and Chongqing
+    "science_city": (105.8, 28.5, 106.9, 30.1),  # the five districts and the metro serving them
     "core": (106.2, 29.3, 106.5, 29.9),  # the core, University Town and Beibei campuses
 }
 _SOURCE_RE = re.compile(r"^\s*(\d{3})\b")

@@ -126,15 +126,25 @@ def test_core_contains_its_towns_and_lies_in_its_districts():
 
 
 def test_stations_belong_to_the_lines_they_name():
-    lines = gpd.read_file(cat.get_path("rail_lines")).set_index("line")
-    stations = gpd.read_file(cat.get_path("rail_stations"))
+    lines = gpd.read_file(cat.get_path("rail_lines"))
+    stations = gpd.read_file(cat.get_path("rail_stations")).set_index("id")
+    for ln in lines.itertuples():
+        ids = ln.station_ids.split(";")
+        assert set(ids) <= set(stations.index), ln.id
+        vertices = shapely.get_coordinates(ln.geometry)
+        for sid in ids:  # every station is a vertex of its line, and names it
+            pt = stations.loc[sid]
+            assert (abs(vertices - [pt.geometry.x, pt.geometry.y]).max(axis=1) < 1e-9).any(), (ln.id, sid)
+            assert ln.line in pt["lines"].split(";"), (ln.id, sid)
+        if ln.loop:
+            assert ln.geometry.is_ring and len(vertices) == len(ids) + 1, ln.id
+    by_line = lines.groupby("line")["status"].first()
     for st in stations.itertuples():
-        for line in st.lines.split(";"):
-            assert lines.loc[line].geometry.distance(st.geometry) < 1e-9, (st.name_zh, line)
-    # lines 27/15/7/17/5/19 of seed 002 §13 are all present and none is called existing
-    planned = lines.loc[["27", "15", "7", "17", "5", "19"]]
-    assert (planned["status"] != "existing").all()
-    assert (lines.loc[["1", "环线"], "status"] == "existing").all()
+        assert set(st.lines.split(";")) <= set(by_line.index), st.Index
+    # lines 27/15/7/17/19 of seed 002 §13 are present and none is called existing; 5号线 is (realised)
+    assert (by_line.loc[["27", "15", "7", "17", "19"]] != "existing").all()
+    assert (by_line.loc[["1", "5", "环线", "江跳线"]] == "existing").all()
+    assert lines.set_index("id").loc[["line-5", "line-jt"], "seed_item"].str.contains("002 §13").all()
 
 
 def test_approximate_layers_say_so():

