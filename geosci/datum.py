@@ -222,7 +222,7 @@ def _summarise(ev: DatumEvidence) -> str:
         of += f" (a sample spread over all {_words(ev.total)}, in China)"
     refs = "AMap administrative boundaries" + (f" or the {ev.stations} precise rail stations" if ev.stations else "")
     if ev.strength == "decisive":
-        best = ev.datum
+        best = ev.datum or "wgs84"  # decisive evidence always names a datum
         others = "; ".join(f"{r[d].coincide:,} when read as {DATUM_LABELS[d]}" for d in CHINA_DATUMS if d != best)
         return f"{r[best].coincide:,} of {of} lie within 1 m of {refs} when read as {DATUM_LABELS[best]}; {others}"
     counts = "; ".join(f"{r[d].near:,} as {DATUM_LABELS[d]}" for d in CHINA_DATUMS)
@@ -370,5 +370,5 @@ def check_datum(
             input_parameter,
             f"{{name}} {what}: convert it first with 'geosci import {source} --crs {ev.datum}' and use the result",
         )
-    err.evidence = ev  # the caller may word its own fix
+    err.evidence = ev  # type: ignore[attr-defined]  # the caller may word its own fix
     raise err

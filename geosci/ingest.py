@@ -215,7 +215,7 @@ def detect_text_encoding(data: bytes) -> str:
         ) from None
 
 
-def resolve_crs(value: str | None, *, parameter: str = "crs") -> tuple[str | None, str]:
+def resolve_crs(value: str | int | None, *, parameter: str = "crs") -> tuple[str | None, str]:
     """Turn a CRS value into (pyproj CRS string, datum) where datum is wgs84, gcj02 or bd09.
 
     A thin wrapper of :func:`geosci.crs.parse_crs`: GCJ-02 and BD-09 data
@@ -767,21 +767,21 @@ def find_outliers(frame: gpd.GeoDataFrame, *, study_area=None) -> list[dict[str,
         km = d / 1000
         med = float(np.nanmedian(d))
         limit = max(OUTLIER_FACTOR * med, OUTLIER_MIN_M)
-        for i in np.flatnonzero(d > limit):
+        for i in np.flatnonzero(d > limit).tolist():
             reasons.setdefault(int(i), []).append(
                 f"far from the rest ({d[i] / 1000:,.0f} km from the median centre; the median is {med / 1000:,.0f} km)"
             )
     if study_area is not None:
         area = _study_area_geometry(study_area)
         outside = ~shapely.intersects(frame.geometry.values, area)
-        for i in np.flatnonzero(outside):
+        for i in np.flatnonzero(outside).tolist():
             reasons.setdefault(int(i), []).append("outside the study area")
     cols = frame.columns
     id_col = next((c for c in ("id", "ID", "Id", "编号", "src_id") if c in cols), None)
     name_col = next((c for c in ("name_zh", "name", "名称", "NAME", "Name", "站名") if c in cols), None)
     out = []
     for i in sorted(reasons):
-        row = {"row": i, "lon": round(float(lon[i]), 6), "lat": round(float(lat[i]), 6)}
+        row: dict[str, Any] = {"row": i, "lon": round(float(lon[i]), 6), "lat": round(float(lat[i]), 6)}
         if id_col is not None:
             row["id"] = str(frame[id_col].iloc[i])
         if name_col is not None:
