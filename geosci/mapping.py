@@ -217,15 +217,22 @@ def prepare_layers(
     >>> bool(abs(drawn.geometry.x - read_layer("universities").geometry.x).max() < 1e-5)
     True
     """
-    from geosci.catalog import read_layer
+    from geosci.catalog import list_layers, read_layer
 
     frames = dict(frames or {})
     out = {}
     for entry in recipe["layers"]:
         key = _entry_key(entry)
+        if key not in frames and entry.get("optional") and entry["layer"] not in list_layers():
+            continue  # context that this install does not have (e.g. chongqing_districts)
         frame = frames[key] if key in frames else read_layer(entry["layer"])
         out[key] = _prepare(frame, entry, datum=datum, lang=lang)
     return out
+
+
+def drawn_recipe(recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    """Return ``recipe`` without the optional entries that were not prepared."""
+    return {**recipe, "layers": [e for e in recipe["layers"] if _entry_key(e) in prepared]}
 
 
 def _popup_fields(frame: gpd.GeoDataFrame) -> tuple[list[str], list[str]]:
@@ -270,6 +277,17 @@ def draw_layers(m: folium.Map, recipe: dict[str, Any], prepared: dict[str, gpd.G
         group.add_to(m)
 
 
+def _short_name(entry: dict, row, lang: str) -> str:
+    """Return a feature's name as its label shows it (the label's fields, prefixes stripped)."""
+    opt = entry.get("label") if isinstance(entry.get("label"), dict) else {}
+    zh = row.get(opt.get("field_zh", "name_zh")) or row.get("name_zh") or ""
+    en = row.get(opt.get("field_en", "name_en")) or row.get("name_en") or zh
+    for prefix in opt.get("strip", []):
+        zh = zh[len(prefix) :] if str(zh).startswith(prefix) and len(zh) > len(prefix) else zh
+        en = en[len(prefix) :] if str(en).startswith(prefix) and len(en) > len(prefix) else en
+    return _text(str(zh), str(en), lang)
+
+
 def _within(frame: gpd.GeoDataFrame, bounds) -> gpd.GeoDataFrame:
     if bounds is None or not len(frame):
         return frame
@@ -305,7 +323,7 @@ def legend_entries(
             seen = {}
             for _, row in frame.iterrows():
                 colour = _colour(row[field]) or _style_for(entry, row.to_dict()).get("color", "#555555")
-                name = row["_name"] if "_name" in row else _text(row.get("name_zh"), row.get("name_en"), lang)
+                name = _short_name(entry, row, lang)
                 seen.setdefault(name, colour)
             for name, colour in seen.items():
                 style = {**_style_for(entry, {}), "color": colour}
@@ -315,7 +333,7 @@ def legend_entries(
             present = set(frame[entry["style_by"]].astype(str)) if entry["style_by"] in frame.columns else set()
             for value in entry["styles"]:
                 if value in present:
-                    zh, en = _VALUE_LABELS.get(value, (value, value))
+                    zh, en = entry.get("value_labels", {}).get(value) or _VALUE_LABELS.get(value, (value, value))
                     style = _style_for(entry, {entry["style_by"]: value})
                     if coloured:
                         style["color"] = "#555555"
@@ -868,6 +886,7 @@ def build_map(
     basemap = _check_args(tiles, lang, tiles_key)
     datum = basemap.datum if basemap else "wgs84"
     prepared = prepare_layers(recipe, frames=frames, datum=datum, lang=lang)
+    recipe = drawn_recipe(recipe, prepared)
     bounds = resolve_extent(recipe, prepared, extent=extent, datum=datum)
 
     if m is None:

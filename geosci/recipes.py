@@ -33,6 +33,7 @@ __all__ = ["coverage_recipe", "isochrone_recipe", "list_recipes", "load_recipe",
 _STYLE_KEYS = {
     "color", "weight", "opacity", "fillColor", "fillOpacity", "dashArray", "radius", "lineCap", "lineJoin",
 }  # fmt: skip
+_LABEL_KEYS = {"field_zh", "field_en", "strip", "size", "badge", "priority"}
 
 
 def _maps_dir() -> Path:
@@ -94,6 +95,13 @@ def validate_recipe(recipe: Any, *, where: str = "recipe") -> None:
         if key in seen:
             raise DataError(f"{here}: layer id {key!r} is used twice: give one an 'id'")
         seen.add(key)
+        label = entry.get("label", False)
+        if not isinstance(label, (bool, dict)):
+            raise DataError(f"{here}: 'label' should be true, false or an object of label options")
+        if isinstance(label, dict) and set(label) - _LABEL_KEYS:
+            raise DataError(
+                f"{here}: unknown label options {sorted(set(label) - _LABEL_KEYS)}; use {sorted(_LABEL_KEYS)}"
+            )
         styles = [entry.get("style", {})] + list(entry.get("styles", {}).values())
         if "style_by" in entry and not entry.get("styles"):
             raise DataError(f"{here}: 'style_by' needs 'styles'")
@@ -124,62 +132,191 @@ def recipe_for_files(paths: list[str], *, base: dict[str, Any] | None = None) ->
     return recipe
 
 
-def coverage_recipe(result, sources, scenario: str):
-    """Return ``(recipe, frames)`` for a coverage result map of one scenario.
+CONTEXT = {
+    "layer": "chongqing_districts", "optional": True, "where": {"in_science_city": [False, "False", 0, "0"]},
+    "style": {"color": "#b9b3a6", "weight": 0.8, "fillColor": "#f4f2ed", "fillOpacity": 0.5},
+    "label": {"size": "s"}, "legend": False, "legend_zh": "重庆市区县", "legend_en": "Districts of Chongqing",
+}  # fmt: skip
+"""The faint context beneath every map: Chongqing's other districts and counties, named (when installed)."""
 
-    The map shows the zones and their uncovered gaps, the stations open in
-    the scenario, and every target feature coloured by whether it is covered.
+_FIVE = {"layer": "districts", "style": {"color": "#9c9385", "weight": 1.2, "fillColor": "#efe8d8", "fillOpacity": 0.4},
+         "label": {"size": "m"}, "legend_zh": "五个片区", "legend_en": "Districts"}  # fmt: skip
+_RAIL = {
+    "layer": "rail_lines", "style_by": "status", "color_field": "color",
+    "styles": {"existing": {"color": "#1d4e89", "weight": 3.5},
+               "under_construction": {"color": "#d62828", "weight": 3, "dashArray": "10 6"},
+               "planned": {"color": "#ff7f11", "weight": 3, "dashArray": "0.5 7", "lineCap": "round"}},
+    "label": {"field_zh": "line_name_zh", "strip": ["轨道交通", "Metro "], "size": "s", "badge": True},
+    "legend_zh": "轨道线路", "legend_en": "Rail lines",
+}  # fmt: skip
+_STATION = {"radius": 2.5, "color": "#333333", "weight": 1.2, "fillColor": "#ffffff", "fillOpacity": 1}
+
+
+def scenario_words(scenario: str | None, lang: str = "both") -> str:
+    """Return a scenario in words: ``"+planned"`` → ``"现状 + 在建 + 规划 existing + under construction + planned"``.
+
+    Examples
+    --------
+    >>> scenario_words("+under_construction", "en")
+    'existing + under construction'
     """
+    from geosci.params import scenario_statuses
+
+    if scenario in (None, "", "all"):
+        return {"zh": "全部站点", "en": "all stations"}.get(lang, "全部站点 all stations")
+    statuses = scenario_statuses(scenario)
+    zh = " + ".join({"existing": "现状", "under_construction": "在建", "planned": "规划"}[s] for s in statuses)
+    en = " + ".join(s.replace("_", " ") for s in statuses)
+    return {"zh": zh, "en": en}.get(lang, f"{zh} {en}")
+
+
+def _lines_for(scenario: str | None):
+    from geosci.catalog import read_layer
+    from geosci.params import scenario_statuses
+
+    lines = read_layer("rail_lines")
+    if scenario in (None, "", "all") or "status" not in lines.columns:
+        return lines
+    return lines[lines["status"].isin(scenario_statuses(scenario))]
+
+
+def coverage_recipe(result, sources, scenario: str):
+    """Return ``(recipe, frames)`` for the map of a coverage result in one scenario.
+
+    The map shows what the result says: the catchment ring of every station
+    open in the scenario (their union lightly filled), the rail lines of the
+    scenario in their colours, the stations named, and each target classed
+    covered / uncertain / not covered, framed on the targets. The title names
+    the catchment and the scenario in words.
+    """
+    import geopandas as gpd
+    import shapely
+
     from geosci.coverage import select_scenario
 
     feats = result.features[result.features["scenario"] == scenario].copy()
-    feats["covered"] = feats["covered"].map({True: "yes", False: "no"})
+    if "class" not in feats.columns:
+        feats["class"] = feats["covered"].map({True: "covered", False: "not_covered"})
+    feats["class"] = feats["class"].astype(str)
+    if "name_en" not in feats.columns:
+        feats["name_en"] = feats["name_zh"]
     feats["source"] = "geosci coverage"
-    gaps = result.gaps[result.gaps["scenario"] == scenario].copy()
-    gaps["name_zh"] = gaps["zone"].astype(str) + " 未覆盖"
-    gaps["name_en"] = "uncovered"
-    stations = select_scenario(sources, None if scenario == "all" else scenario)
-    radius = result.summary["catchment"].get("straight_line_radius_m") or result.summary["catchment"].get(
-        "network_distance_m"
-    )
+    stations = select_scenario(sources, None if scenario == "all" else scenario).to_crs(4326)
+    catchment = result.summary.get("catchment", {})
+    radius = catchment.get("straight_line_radius_m") or catchment.get("network_distance_m")
+    crs = result.summary.get("metric_crs") or "EPSG:4544"
+    centres = stations.to_crs(crs).geometry
+    near = shapely.box(*feats.to_crs(crs).total_bounds).buffer(3 * float(radius)) if len(feats) else None
+    centres = centres[centres.intersects(near)] if near is not None else centres
+    circles = centres.buffer(float(radius), quad_segs=32)
+    rings = gpd.GeoDataFrame({"name_zh": [""] * len(circles), "name_en": [""] * len(circles)},
+                             geometry=circles.boundary.values, crs=crs)  # fmt: skip
+    union = gpd.GeoDataFrame({"name_zh": ["步行圈合计"], "name_en": ["catchment, all stations"]},
+                             geometry=[shapely.union_all(circles.values)], crs=crs)  # fmt: skip
+    counts = feats["class"].value_counts()
+    n = len(feats)
+    how = "straight-line" if catchment.get("straight_line_radius_m") else "along streets"
+    words_zh, words_en = scenario_words(scenario, "zh"), scenario_words(scenario, "en")
+    layers_used = sorted(set(feats["layer"].astype(str))) if "layer" in feats.columns else []
     recipe = {
         "name": "coverage",
-        "title_zh": f"覆盖分析 · {scenario} · {radius:g} m",
-        "title_en": f"Coverage: scenario {scenario}, catchment {radius:g} m",
-        "view": {"fit_layer": "gaps"},
+        "title_zh": f"轨道站点 {radius:g} 米覆盖 · {words_zh}",
+        "title_en": f"Rail station catchment {radius:g} m ({how}): {words_en}",
+        "subtitle_zh": f"目标 {n} 个：覆盖 {counts.get('covered', 0)}，不确定 {counts.get('uncertain', 0)}，"
+                       f"未覆盖 {counts.get('not_covered', 0)}",
+        "subtitle_en": f"{n} targets: {counts.get('covered', 0)} covered, {counts.get('uncertain', 0)} uncertain, "
+                       f"{counts.get('not_covered', 0)} not covered",
+        "view": {"fit": ["targets"], "pad": 0.12},
+        "label_order": ["targets", "stations", "rail_lines"],
         "layers": [
-            {"layer": "gaps", "style": {"color": "#9d0208", "weight": 1, "fillColor": "#e85d04", "fillOpacity": 0.25},
-             "legend_zh": "未覆盖区域", "legend_en": "Not covered"},
-            {"layer": "stations", "style": {"radius": 4, "color": "#1d4e89", "weight": 2, "fillColor": "#ffffff",
-                                            "fillOpacity": 1}, "legend_zh": "站点", "legend_en": "Stations"},
-            {"layer": "targets", "style_by": "covered", "styles": {
-                "yes": {"radius": 6, "color": "#1b4332", "weight": 1, "fillColor": "#40916c", "fillOpacity": 0.9},
-                "no": {"radius": 6, "color": "#6a040f", "weight": 1, "fillColor": "#e5383b", "fillOpacity": 0.9}},
-             "legend_zh": "目标", "legend_en": "Targets"},
+            CONTEXT, {**_FIVE, "label": {"size": "s"}},
+            {"layer": "catchment", "style": {"color": "#4ea8de", "weight": 0, "fillColor": "#2f8fd0",
+                                             "fillOpacity": 0.3}, "legend_zh": f"{radius:g} 米步行圈（合计）",
+             "legend_en": f"{radius:g} m catchment (union)", "note_en": f"geosci coverage: {radius:g} m {how}",
+             "based_on": ["rail_stations"]},
+            {"layer": "rings", "style": {"color": "#1d6fa5", "weight": 0.8, "opacity": 0.7, "dashArray": "3 3"},
+             "legend_zh": "各站步行圈", "legend_en": "Catchment ring of each station"},
+            _RAIL,
+            {"layer": "stations", "style": _STATION, "label": {"size": "s"}, "legend_zh": "轨道站点",
+             "legend_en": "Stations", "based_on": ["rail_stations"]},
+            {"layer": "targets", "style_by": "class", "styles": {
+                "covered": {"radius": 6, "color": "#1b4332", "weight": 1.5, "fillColor": "#40916c",
+                            "fillOpacity": 0.95},
+                "uncertain": {"radius": 6, "color": "#7f5539", "weight": 1.5, "fillColor": "#f4a261",
+                              "fillOpacity": 0.95},
+                "not_covered": {"radius": 6, "color": "#6a040f", "weight": 1.5, "fillColor": "#e5383b",
+                                "fillOpacity": 0.95}},
+             "label": {"size": "s"}, "legend_zh": "目标", "legend_en": "Targets", "based_on": layers_used},
         ],
     }  # fmt: skip
-    return recipe, {"gaps": gaps, "stations": stations, "targets": feats}
+    frames = {"catchment": union, "rings": rings, "stations": stations, "targets": feats, "rail_lines": _lines_for(
+        None if scenario == "all" else scenario)}  # fmt: skip
+    return recipe, frames
 
 
-def isochrone_recipe(iso, origins, minutes: float):
-    """Return ``(recipe, frames)`` for an isochrone map."""
+_BANDS = ["#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#deebf7"]
+
+
+def isochrone_recipe(iso, origins, minutes: float | None = None, *, scenario: str | None = None):
+    """Return ``(recipe, frames)`` for an isochrone map: one band per travel-time budget.
+
+    ``iso`` holds one polygon per origin and budget (column ``minutes``; a
+    frame without it is one band of ``minutes``). The map draws the bands
+    (shortest darkest, on top), the rail lines of the scenario in their
+    colours with their stations, and the origin named; the title names the
+    origin, the budgets and the scenario in words (``scenario`` defaults to
+    ``iso.attrs["scenario"]``).
+    """
     iso = iso.copy()
-    iso["name_zh"] = iso["origin"].astype(str) + f" {minutes:g} 分钟"
-    iso["name_en"] = iso["origin"].astype(str) + f" {minutes:g} min"
+    if "minutes" not in iso.columns:
+        iso["minutes"] = float(minutes)
+    scenario = scenario if scenario is not None else iso.attrs.get("scenario")
+    budgets = sorted({float(v) for v in iso["minutes"]})
+    iso["band"] = iso["minutes"].map(lambda v: f"{float(v):g}")
+    iso = iso.sort_values("minutes", ascending=False)
+    iso["name_zh"] = iso["origin"].astype(str) + iso["band"].map(lambda b: f" {b} 分钟")
+    iso["name_en"] = iso["origin"].astype(str) + iso["band"].map(lambda b: f" {b} min")
     iso["source"] = "geosci access isochrone"
+    colours = _BANDS[: len(budgets)] if len(budgets) <= len(_BANDS) else _BANDS * len(budgets)
+    styles, value_labels = {}, {}
+    for i, b in enumerate(budgets):
+        key = f"{b:g}"
+        styles[key] = {"color": colours[i], "weight": 1.2, "fillColor": colours[i], "fillOpacity": 0.28}
+        value_labels[key] = [f"≤ {key} 分钟", f"≤ {key} min"]
+    names = list(dict.fromkeys(iso["origin"].astype(str)))
+    who = "、".join(names[:3]) + (" 等" if len(names) > 3 else "")
+    who_en = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    span = "/".join(f"{b:g}" for b in budgets)
+    stations = None
+    if scenario not in (None, "", "all"):
+        from geosci.catalog import read_layer
+        from geosci.coverage import select_scenario
+
+        stations = select_scenario(read_layer("rail_stations"), scenario)
     recipe = {
         "name": "isochrone",
-        "title_zh": f"{minutes:g} 分钟可达范围",
-        "title_en": f"Reachable within {minutes:g} minutes",
-        "view": {"fit_layer": "isochrone"},
+        "title_zh": f"{who} 出发 {span} 分钟可达范围",
+        "title_en": f"Reachable from {who_en} within {span} minutes",
+        "subtitle_zh": f"情景：{scenario_words(scenario, 'zh')}",
+        "subtitle_en": f"Scenario: {scenario_words(scenario, 'en')}",
+        "view": {"fit": ["isochrone", "origin"], "pad": 0.06},
+        "label_order": ["origin", "rail_lines", "stations"],
         "layers": [
-            {"layer": "districts", "style": {"color": "#9c9385", "weight": 1, "fillColor": "#f3eee3",
-                                             "fillOpacity": 0.35}, "legend_zh": "五个片区", "legend_en": "Districts"},
-            {"layer": "isochrone", "style": {"color": "#1d4e89", "weight": 2, "fillColor": "#4ea8de",
-                                             "fillOpacity": 0.35}, "legend_zh": "可达范围", "legend_en": "Reachable"},
-            {"layer": "origin", "style": {"radius": 8, "color": "#9d0208", "weight": 2, "fillColor": "#e63946",
-                                          "fillOpacity": 0.9}, "label": True,
+            CONTEXT, {**_FIVE, "label": {"size": "s"}},
+            {"layer": "isochrone", "style_by": "band", "styles": styles, "value_labels": value_labels,
+             "legend_zh": "可达范围", "legend_en": "Reachable", "note_en": "geosci access isochrone",
+             "based_on": ["rail_lines", "rail_stations"]},
+            _RAIL,
+            {"layer": "stations", "style": _STATION, "legend_zh": "轨道站点", "legend_en": "Stations",
+             "based_on": ["rail_stations"]},
+            {"layer": "origin", "style": {"radius": 7, "color": "#6a040f", "weight": 2, "fillColor": "#e63946",
+                                          "fillOpacity": 0.95}, "label": {"size": "m"},
              "legend_zh": "起点", "legend_en": "Origin"},
         ],
     }  # fmt: skip
-    return recipe, {"isochrone": iso, "origin": origins}
+    frames = {"isochrone": iso, "origin": origins, "rail_lines": _lines_for(scenario)}
+    if stations is not None:
+        frames["stations"] = stations
+    else:
+        recipe["layers"][4] = {**recipe["layers"][4], "layer": "rail_stations", "id": "stations"}
+    return recipe, frames

@@ -74,7 +74,9 @@ def test_legend_matches_the_styles_drawn():
     else:
         assert {k: v for k, v in status["existing"].items() if k != "fill"} == rail["styles"]["existing"]
     districts = next(r for r in rows if r["label"] == "Districts")
-    assert {k: v for k, v in districts["style"].items() if k != "fill"} == recipe["layers"][0]["style"]
+    entry = next(e for e in recipe["layers"] if e["layer"] == "districts")
+    assert {k: v for k, v in districts["style"].items() if k != "fill"} == entry["style"]
+    assert not any(r["label"] == "Districts of Chongqing" for r in rows)  # faint context: no legend row
 
 
 def test_amap_tiles_shift_the_data_to_gcj02(pages):
@@ -196,3 +198,84 @@ def test_note_is_built_from_the_catalog_and_credits_the_users_file(tmp_path):
     assert user["user"] and user["sources"] == ["my_sites.geojson (user's file)"]
     alone = source_notes(recipe_for_files([str(mine)]), lang="en")
     assert alone["documents"] == {} and "planning" not in alone["text"].lower()
+
+
+@pytest.fixture(scope="module")
+def coverage_result():
+    from geosci.coverage import coverage
+
+    src = read_layer("rail_stations")
+    res = coverage(src, {"incubator_clusters": read_layer("incubator_clusters"),
+                         "universities": read_layer("universities")},
+                   zones=read_layer("districts"), radius_m=800, scenarios=["existing", "+planned"])  # fmt: skip
+    return res, src
+
+
+def test_coverage_map_shows_rings_classes_and_names_the_scenario(coverage_result):
+    from geosci.recipes import coverage_recipe
+
+    res, src = coverage_result
+    recipe, frames = coverage_recipe(res, src, "+planned")
+    assert "existing + under construction + planned" in recipe["title_en"] and "+planned" not in recipe["title_en"]
+    assert set(frames["targets"]["class"]) <= {"covered", "uncertain", "not_covered"}
+    assert len(frames["rings"]) and frames["catchment"].geometry.iloc[0].area > 0
+    rows = legend_entries(recipe, {**frames, **{e.get("id", e["layer"]): read_layer(e["layer"]) for e in
+                                                recipe["layers"] if e.get("id", e["layer"]) not in frames
+                                                and e["layer"] != "chongqing_districts"}}, lang="en")  # fmt: skip
+    classes = {r["label"] for r in rows if r.get("group") == "Targets"}
+    assert classes == {c.replace("_", " ") for c in frames["targets"]["class"]}
+    # without a class column (older results): classes from the boolean
+    old = res.features.drop(columns="class")
+    res2 = type(res)(res.targets, res.areas, old, res.gaps, res.summary)
+    _, frames2 = coverage_recipe(res2, src, "existing")
+    assert set(frames2["targets"]["class"]) <= {"covered", "not_covered"}
+    html_page = map_to_html(build_map(recipe, frames=frames))
+    assert external_references(html_page) == []
+
+
+def test_isochrone_map_has_one_band_per_budget_and_names_origin_and_scenario():
+    import pandas as pd
+
+    from geosci.access import isochrone
+    from geosci.recipes import isochrone_recipe
+    from geosci.sketch import build_sketch
+
+    model = build_sketch(read_layer("rail_stations"), read_layer("rail_lines"), scenario="+under_construction")
+    origins = read_layer("landmarks").iloc[:1]
+    iso = pd.concat([isochrone(model, origins, m) for m in (15, 30)], ignore_index=True)
+    recipe, frames = isochrone_recipe(iso, origins, 30, scenario="+under_construction")
+    assert origins["name_zh"].iloc[0] in recipe["title_zh"] and "15/30" in recipe["title_en"]
+    assert recipe["subtitle_en"] == "Scenario: existing + under construction"
+    bands = next(e for e in recipe["layers"] if e["layer"] == "isochrone")
+    assert sorted(bands["styles"]) == ["15", "30"]
+    assert list(frames["isochrone"]["minutes"]) == [30, 15]  # the shortest drawn last, on top
+    assert set(frames["rail_lines"]["status"]) <= {"existing", "under_construction"}
+    blocks = _geojson_blocks(map_to_html(build_map(recipe, frames=frames)))
+    assert any(b["features"][0]["properties"].get("band") == "30" for b in blocks)
+
+
+def test_extent_argument():
+    from geosci.errors import ParameterError
+    from geosci.mapping import parse_extent, prepare_layers, resolve_extent
+
+    recipe = load_recipe("district")
+    prepared = prepare_layers(recipe)
+    core = read_layer("core_area").total_bounds
+    b = resolve_extent(recipe, prepared, extent="core")
+    assert b[0] < core[0] < core[2] < b[2]
+    bishan = resolve_extent(recipe, prepared, extent="Bishan")
+    assert bishan == resolve_extent(recipe, prepared, extent="璧山区")
+    assert resolve_extent(recipe, prepared, extent="106.2,29.5,106.5,29.8") == (106.2, 29.5, 106.5, 29.8)
+    for bad in ("nowhere", "106.5,29.5,106.2,29.8", "a,b,c,d"):
+        with pytest.raises(ParameterError, match="extent"):
+            resolve_extent(recipe, prepared, extent=bad)
+    assert parse_extent("CORE") == ("core", None)
+
+
+def test_every_shipped_map_draws_the_chongqing_context_when_installed():
+    from geosci.catalog import list_layers
+
+    if "chongqing_districts" not in list_layers():
+        pytest.skip("this install has no chongqing_districts layer")
+    for name in RECIPES:
+        assert load_recipe(name)["layers"][0]["layer"] == "chongqing_districts", name
