@@ -219,7 +219,7 @@ def _summarise(ev: DatumEvidence) -> str:
     what = ("points" if ev.sampled != 1 else "point") if ev.points else ("vertices" if ev.sampled != 1 else "vertex")
     of = f"{_words(ev.sampled)} {what}"
     if ev.total > ev.sampled:
-        of += f" (a sample spread over all {_words(ev.total)}, in China)"
+        of += f" (a sample spread over all {_words(ev.total)} distinct ones)"
     refs = "AMap administrative boundaries" + (f" or the {ev.stations} precise rail stations" if ev.stations else "")
     if ev.strength == "decisive":
         best = ev.datum or "wgs84"  # decisive evidence always names a datum
