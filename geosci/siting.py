@@ -803,7 +803,7 @@ def site(
         if not bool((ex.geom_type == "Point").all()):
             raise ParameterError("existing", "{name} should be points (stations or sites), got "
                                              f"{', '.join(sorted(set(ex.geom_type.astype(str))))}")  # fmt: skip
-        ex = select_scenario(ex, scenario)
+        ex_all, ex = ex, select_scenario(ex, scenario)
     zone_frame = _frame(zones) if zones is not None else None
     if zone_frame is not None and zone_field not in zone_frame.columns:
         fields = ", ".join(c for c in zone_frame.columns if c != zone_frame.geometry.name)
@@ -826,7 +826,7 @@ def site(
         crs, engine = net.crs, "network"
         threshold = float(radius_m) if radius_m is not None else float(minutes) * 60.0 * params.walk_mps
     else:
-        ref = ex if ex is not None and len(ex) else pd.concat([f.to_crs(4326) for f in frames])
+        ref = ex_all if ex is not None and len(ex) else pd.concat([f.to_crs(4326) for f in frames])
         crs, engine = metric_crs(tuple(ref.to_crs(4326).total_bounds)), "straight"
         threshold = params.straight_radius(radius_m=radius_m, minutes=minutes)
     reach = Reach(engine, threshold, crs, params, network=net, model=tm)
@@ -898,7 +898,7 @@ def site(
     s_xy = np.vstack([e_xy, c_xy])
     s_acc = np.concatenate([e_acc, c_acc])
     n_e = len(e_xy)
-    sure, maybe, _ = _reach_sets(reach, d_xy, d_acc, s_xy, s_acc)
+    sure, maybe, pairs = _reach_sets(reach, d_xy, d_acc, s_xy, s_acc)
     if count_uncertain:
         sure = maybe
     sure_e, maybe_e = _any(sure, np.arange(n_e)), _any(maybe, np.arange(n_e))
@@ -922,13 +922,10 @@ def site(
     else:
         rows_s = np.flatnonzero(~sure_e)
         rows_m = np.flatnonzero(~maybe_e)
-        prefer = np.zeros(len(c_xy))
-        if engine == "straight" and len(rows_s):  # among equivalent candidates, the most central one
-            from scipy.spatial import cKDTree
-
-            prefer = -np.asarray(sure_c[rows_s].sum(axis=0)).ravel().astype(float)
-            dd, _ = cKDTree(d_xy).query(c_xy)
-            prefer = prefer + dd / (dd.max() + 1.0)
+        # among candidates reaching the same demand, keep the one nearest in total to that demand
+        pi, pj, pc = pairs
+        on = (pj >= n_e) & (pc - reach.slack(d_acc[pi] + s_acc[pj]) <= reach.threshold)
+        prefer = np.bincount(pj[on] - n_e, weights=pc[on], minlength=len(c_xy))
         keep = _dedupe(sure_c, maybe_c, rows_s, rows_m, prefer)
         considered = len(keep)
         s_k, m_k = sure_c[:, keep], maybe_c[:, keep]
@@ -982,6 +979,13 @@ def site(
     from pyproj import Transformer
 
     to_wgs = Transformer.from_crs(crs, 4326, always_xy=True)
+
+    def _adds(j: int) -> tuple[float, float]:
+        own = _any(sure, np.array([n_e + j]))
+        return float(w[own & ~sure_e].sum()), float(w[own & ~_any(sure, open_sites[open_sites != n_e + j])].sum())
+
+    chosen = np.array(sorted(chosen, key=lambda j: (-_adds(j)[0], -_adds(j)[1], j)), dtype=np.int64)  # most first
+    labels = dem["name_zh"].astype(str).to_numpy()
     rows = []
     for rank, j in enumerate(chosen, start=1):
         col = n_e + j
@@ -995,7 +999,8 @@ def site(
                "covers": round(float(w[own_s].sum()), 3),
                "adds": round(float(w[own_s & ~sure_e].sum()), 3),
                "adds_uncertain": round(float(w[own_m & ~own_s & ~maybe_e].sum()), 3),
-               "only_this": round(float(w[own_s & ~_any(sure, others)].sum()), 3)}  # fmt: skip
+               "only_this": round(float(w[own_s & ~_any(sure, others)].sum()), 3),
+               "newly_covered": "; ".join(labels[own_s & ~sure_e])}  # fmt: skip
         if model == "pmedian":
             assigned = dem["nearest_site"].to_numpy() == c_ids[j]
             saving = np.where(np.isfinite(base_cost), base_cost, np.nan) - full_cost[:, list(open_sites).index(col)]
@@ -1005,7 +1010,7 @@ def site(
             )
         rows.append(row)
     site_cols = ["rank", "id", "name_zh", "lon", "lat", "x", "y", "accuracy_m", "covers", "adds", "adds_uncertain",
-                 "only_this"]  # fmt: skip
+                 "only_this", "newly_covered"]  # fmt: skip
     sites_df = pd.DataFrame(rows, columns=site_cols + ([c for c in (rows[0] if rows else {}) if c not in site_cols]))
     sites = gpd.GeoDataFrame(sites_df, geometry=gpd.points_from_xy(c_xy[chosen, 0], c_xy[chosen, 1]),
                              crs=crs).to_crs(4326)  # fmt: skip
@@ -1149,6 +1154,7 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
     dem["outcome"] = np.where(dem["newly_covered"], "newly covered",
                               np.where(dem["class_before"] == "covered", "covered before", after))  # fmt: skip
     dem["name_en"] = dem["outcome"]
+    dem["outcome"] = dem["outcome"].map(_CLASS_LABELS)
     dem["source"] = "geosci site: " + dem["layer"].astype(str)
     proposed = result.sites.copy()
     proposed["name_en"] = "proposed site " + proposed["rank"].astype(str)
@@ -1196,18 +1202,19 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
                 "legend_en": "Existing sites (kept)",
             }
         )
-    layers += [
-        {"layer": "demand", "style_by": "outcome", "styles": {
-            "newly covered": {"radius": 6, "color": "#1b4332", "weight": 1, "fillColor": "#2dc653",
-                              "fillOpacity": 0.95},
-            "covered before": {"radius": 6, "color": "#1d3557", "weight": 1, "fillColor": "#457b9d",
-                               "fillOpacity": 0.9},
-            "uncertain": {"radius": 6, "color": "#7f5539", "weight": 1, "fillColor": "#f4a261", "fillOpacity": 0.9},
-            "not covered": {"radius": 6, "color": "#6a040f", "weight": 1, "fillColor": "#9d0208", "fillOpacity": 0.9}},
-         "legend_zh": "需求", "legend_en": "Demand"},
-        {"layer": "proposed", "style": {"radius": 8, "color": "#9d0208", "weight": 3, "fillColor": "#ffba08",
-                                        "fillOpacity": 1}, "label": True,
+    styles = {
+        "newly covered": {"color": "#1b4332", "fillColor": "#2dc653"},
+        "covered before": {"color": "#1d3557", "fillColor": "#457b9d"},
+        "uncertain": {"color": "#7f5539", "fillColor": "#f4a261"},
+        "not covered": {"color": "#6a040f", "fillColor": "#9d0208"},
+    }
+    layers += [  # the proposed sites under the demand, so the demand they cover stays visible
+        {"layer": "proposed", "style": {"radius": 12, "color": "#9d0208", "weight": 3, "fillColor": "#ffba08",
+                                        "fillOpacity": 0.55}, "label": True,
          "legend_zh": "拟选新站点", "legend_en": "Proposed sites"},
+        {"layer": "demand", "style_by": "outcome",
+         "styles": {_CLASS_LABELS[k]: {"radius": 5, "weight": 1, "fillOpacity": 0.95, **v} for k, v in styles.items()},
+         "legend_zh": "需求", "legend_en": "Demand"},
     ]  # fmt: skip
     recipe = {
         "name": "siting",

@@ -334,3 +334,28 @@ def test_spopt_san_francisco_example_reproduced():
     reach = cost <= 5000.0
     ours_fixed = siting.maximal_coverage(reach[:, ~fixed], w, 2, covered=reach[:, fixed].any(axis=1))
     assert ours_fixed.objective == pytest.approx(mclp_fixed.problem.objective.value())
+
+
+def test_time_limit_reports_the_best_found_and_the_bound(monkeypatch, runner):
+    """Past the time limit HiGHS returns its best solution and proven bound; both are reported, not hidden."""
+    import scipy.optimize
+    from scipy.optimize import OptimizeResult
+
+    real = scipy.optimize.milp
+
+    def stopped(*args, **kwargs):
+        res = real(*args, **kwargs)
+        bound = res.fun - 1.0  # pretend the proof was one unit short
+        return OptimizeResult(x=res.x, fun=res.fun, status=1, success=False, mip_dual_bound=bound,
+                              mip_gap=abs(res.fun - bound) / max(abs(res.fun), 1e-9), message="time limit")  # fmt: skip
+
+    monkeypatch.setattr(scipy.optimize, "milp", stopped)
+    cover = np.array([[1, 0], [1, 1], [0, 1]], dtype=bool)
+    sol = siting.maximal_coverage(cover, np.ones(3), 1)
+    assert sol.status == "time limit" and not sol.optimal
+    assert sol.objective == 2.0 and sol.bound == 3.0 and sol.gap > 0
+    r = runner("site", "--demand", "universities", "--candidates", "grid:1000", "--add", "1", "--radius", "800",
+               "--no-curve", "--format", "json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "time limit reached" in r.stderr
+    assert json.loads(r.stdout)["summary"]["status"] == "time limit"

@@ -30,7 +30,8 @@ class _LazyBar:
         if self.bar is None:
             self.bar = click.progressbar(length=self.length, label="site", file=sys.stderr)
             self.bar.__enter__()
-        self.bar.update(1)
+        if self.bar.pos < self.length:
+            self.bar.update(1)
 
     def close(self) -> None:
         if self.bar is not None:
