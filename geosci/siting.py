@@ -804,6 +804,12 @@ def site(
             raise ParameterError("existing", "{name} should be points (stations or sites), got "
                                              f"{', '.join(sorted(set(ex.geom_type.astype(str))))}")  # fmt: skip
         ex_all, ex = ex, select_scenario(ex, scenario)
+        if len(ex_all) and not len(ex):
+            col = "line_statuses" if "line_statuses" in ex_all.columns else "status"
+            found = ", ".join(sorted({x for v in ex_all[col].astype(str) for x in v.split(";") if x}))
+            raise ParameterError("existing", f"{{name}} {existing if isinstance(existing, (str, Path)) else ''} has no "
+                                             f"site open in scenario {scenario!r} (statuses: {found}): pass "
+                                             "--scenario +planned to count planned sites as existing")  # fmt: skip
     zone_frame = _frame(zones) if zones is not None else None
     if zone_frame is not None and zone_field not in zone_frame.columns:
         fields = ", ".join(c for c in zone_frame.columns if c != zone_frame.geometry.name)
@@ -1005,8 +1011,9 @@ def site(
             assigned = dem["nearest_site"].to_numpy() == c_ids[j]
             saving = np.where(np.isfinite(base_cost), base_cost, np.nan) - full_cost[:, list(open_sites).index(col)]
             row["serves"] = round(float(w[assigned].sum()), 3)
-            row[f"saves_{'min' if reach.unit == 's' else 'm'}"] = round(
-                float(np.nansum((w * saving)[assigned])) / scale, 1
+            known = assigned & np.isfinite(saving)  # without an existing site there is no saving to state
+            row[f"saves_{'min' if reach.unit == 's' else 'm'}"] = (
+                round(float((w * saving)[known].sum()) / scale, 1) if known.any() else None
             )
         rows.append(row)
     site_cols = ["rank", "id", "name_zh", "lon", "lat", "x", "y", "accuracy_m", "covers", "adds", "adds_uncertain",
@@ -1099,7 +1106,7 @@ def site(
                    "total_weight": round(total_w, 3)},
         "existing": {"layer": str(existing) if existing is not None and not hasattr(existing, "geometry")
                      else ("given frame" if existing is not None else None),
-                     "scenario": scenario, "sites": n_e},
+                     "scenario": scenario, "sites": n_e, "of": len(ex_all) if ex is not None else 0},
         "candidates": {"source": area_note, "sites": len(c_xy), "considered": considered},
         "parameters": params.describe(),
     }  # fmt: skip

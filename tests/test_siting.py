@@ -359,3 +359,17 @@ def test_time_limit_reports_the_best_found_and_the_bound(monkeypatch, runner):
     assert r.exit_code == 0, r.output
     assert "time limit reached" in r.stderr
     assert json.loads(r.stdout)["summary"]["status"] == "time limit"
+
+
+def test_existing_layer_closed_in_the_scenario_is_explained(runner):
+    r = runner("site", "--demand", "universities", "--existing", "incubator_clusters", "--candidates", "grid:1000",
+               "--add", "1", "--radius", "800")  # fmt: skip
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines() == [
+        "Error: --existing incubator_clusters has no site open in scenario 'existing' (statuses: planned): pass "
+        "--scenario +planned to count planned sites as existing"
+    ]
+    r = runner("site", "--demand", "universities", "--existing", "incubator_clusters", "--scenario", "+planned",
+               "--candidates", "grid:1000", "--add", "1", "--radius", "800", "--no-curve", "--format", "json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["summary"]["existing"]["sites"] == 5
