@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import scipy.sparse as sp
 
     from geosci.params import AccessParams
+    from geosci.realnet import WalkNetwork
 
 __all__ = [
     "MAX_CANDIDATES",
@@ -682,7 +683,7 @@ def site(
     scenario: str | None = "existing",
     stations: str | Path | gpd.GeoDataFrame = "rail_stations",
     lines: str | Path | gpd.GeoDataFrame | None = "rail_lines",
-    network: str | Path | None = None,
+    network: str | Path | WalkNetwork | None = None,
     gtfs: str | Path | None = None,
     gtfs_date: str | None = None,
     params: AccessParams | None = None,
@@ -726,7 +727,8 @@ def site(
     scenario : str, optional
         Which existing stations are open, and which lines the sketch model runs.
     stations, lines, network, gtfs, gtfs_date, params :
-        As for :func:`geosci.models.make_model`; ``lines`` also sets the
+        As for :func:`geosci.models.make_model` (``network`` may also be a
+        :class:`geosci.realnet.WalkNetwork` already read); ``lines`` also sets the
         statuses of the existing stations, as in coverage.
     zones, zone_field :
         Zones for the before/after breakdown.
@@ -819,7 +821,12 @@ def site(
 
     # ---- the cost function (the metric CRS chosen as coverage chooses it: from the sources, else the demand)
     net = tm = None
-    if travel == "transit":
+    if travel == "transit" and network is not None and not isinstance(network, (str, Path)):
+        from geosci.realnet import NetworkModel
+
+        tm = NetworkModel.build(network, params=params, gtfs=gtfs, gtfs_date=gtfs_date)
+        crs, engine, threshold = tm.crs, "travel", float(minutes) * 60.0
+    elif travel == "transit":
         from geosci.models import make_model
 
         tm = make_model(scenario=scenario or "existing", stations=stations, lines=lines if lines is not None
@@ -828,7 +835,7 @@ def site(
     elif network is not None:
         from geosci.realnet import WalkNetwork
 
-        net = WalkNetwork.from_osm(network)
+        net = network if isinstance(network, WalkNetwork) else WalkNetwork.from_osm(network)
         crs, engine = net.crs, "network"
         threshold = float(radius_m) if radius_m is not None else float(minutes) * 60.0 * params.walk_mps
     else:

