@@ -114,7 +114,8 @@ def _area_anchors(geom, n: int = 9) -> list:
     for p in sorted(grid, key=lambda p: p.distance(first)):  # nearest first, but spread out
         if len(chosen) < n and all(p.distance(c) >= spacing for c in chosen):
             chosen.append(p)
-    return chosen
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2  # then just outside the area, above, below and beside it
+    return chosen + list(shapely.points([[cx, maxy], [cx, miny], [maxx, cy], [minx, cy]]))
 
 
 def label_items(recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame], *, lang: str) -> list[dict]:

@@ -319,7 +319,9 @@ def legend_entries(
         title = _text(entry.get("legend_zh", entry["layer"]), entry.get("legend_en"), lang)
         field = entry.get("color_field")
         coloured = field in frame.columns and frame[field].map(_colour).notna().any() if field else False
-        if coloured:
+        if coloured and entry.get("legend_colours") is False:  # lines as context: status rows only
+            title = title + " " + _text("（按线路颜色）", "(in each line's colour)", lang)
+        elif coloured:
             seen = {}
             for _, row in frame.iterrows():
                 colour = _colour(row[field]) or _style_for(entry, row.to_dict()).get("color", "#555555")

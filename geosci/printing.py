@@ -301,6 +301,13 @@ def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> str:
 
 _INSET_JS = """{% macro script(this, kwargs) %}
 (function (map) {
+  // a legend longer than its box: smaller type until it fits (recorded on the page)
+  var legend = document.querySelector('.geosci-page-legend'), pt = 6.5 * {{ this.factor }};
+  function over() {
+    return legend.scrollHeight > legend.clientHeight + 1 || legend.scrollWidth > legend.clientWidth + 1;
+  }
+  while (legend && over() && pt > 3.8 * {{ this.factor }}) { pt -= 0.25; legend.style.fontSize = pt + 'pt'; }
+  if (legend) { document.documentElement.setAttribute('data-geosci-legend', over() ? 'overflow' : 'fits'); }
   function frame() {
     var svg = document.querySelector('svg.geosci-inset'), r = document.getElementById('geosci-inset-frame');
     if (!svg || !r) { return; }
@@ -395,6 +402,10 @@ def add_page_furniture(
 
     class InsetFrame(MacroElement):
         _template = Template(_INSET_JS)
+
+        def __init__(self):
+            super().__init__()
+            self.factor = page.factor
 
     m.add_child(InsetFrame())
 
