@@ -147,7 +147,7 @@ _RAIL = {
                "under_construction": {"color": "#d62828", "weight": 3, "dashArray": "10 6"},
                "planned": {"color": "#ff7f11", "weight": 3, "dashArray": "0.5 7", "lineCap": "round"}},
     "label": {"field_zh": "line_name_zh", "strip": ["轨道交通", "Metro "], "size": "s", "badge": True},
-    "legend_zh": "轨道线路", "legend_en": "Rail lines",
+    "legend_zh": "轨道线路", "legend_en": "Rail lines", "legend_colours": False,
 }  # fmt: skip
 _STATION = {"radius": 2.5, "color": "#333333", "weight": 1.2, "fillColor": "#ffffff", "fillOpacity": 1}
 

@@ -44,6 +44,7 @@ window.addEventListener('load', function () {
     document.querySelectorAll('.leaflet-control').forEach(function (el) { out.controls.push(el.className); });
     var map = window[document.querySelector('.folium-map').id], b = map.getBounds();
     out.bounds = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    out.legend_fit = document.documentElement.getAttribute('data-geosci-legend');
     var pre = document.createElement('pre'); pre.id = 'geosci-probe';
     pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
   }, 300);
@@ -142,6 +143,70 @@ def test_printed_page_labels_never_collide_nor_cover_symbols(name, tmp_path):
     rows = legend_entries(recipe, prepare_layers(recipe), lang="both", bounds=probe["bounds"])
     assert sorted(probe["legend"]) == sorted(r["label"] for r in rows)
     assert not any(re.search(r"leaflet-control-(zoom|layers|attribution)", c) for c in probe["controls"])
+    assert probe["legend_fit"] == "fits"
+
+
+def _check_page(recipe, frames, tmp_path):
+    page = Page("A4")
+    probe = _probe(build_map(recipe, frames=frames, page=page), tmp_path, page)
+    labels = probe["labels"]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert not _overlap(a["box"], b["box"]), (a["name"], b["name"])
+    rows = legend_entries(recipe, prepare_layers(recipe, frames=frames), lang="both", bounds=probe["bounds"])
+    assert sorted(probe["legend"]) == sorted(r["label"] for r in rows)
+    assert probe["legend_fit"] == "fits"
+    return probe, rows
+
+
+def test_coverage_result_page(tmp_path):
+    from geosci.coverage import coverage
+    from geosci.recipes import coverage_recipe
+
+    src = read_layer("rail_stations")
+    res = coverage(src, {"incubator_clusters": read_layer("incubator_clusters")}, radius_m=800,
+                   scenarios=["+planned"])  # fmt: skip
+    recipe, frames = coverage_recipe(res, src, "+planned")
+    probe, rows = _check_page(recipe, frames, tmp_path)
+    drawn = {c.replace("_", " ") for c in frames["targets"]["class"]}
+    assert {r["label"] for r in rows if r.get("group") == "目标 Targets"} == {
+        {"covered": "覆盖 covered", "uncertain": "不确定 uncertain", "not covered": "未覆盖 not covered"}[c]
+        for c in drawn
+    }
+    named = {lab["name"] for lab in probe["labels"]}
+    assert any(n.split()[0] in set(frames["targets"]["name_zh"]) for n in named)  # targets are named
+    assert len(probe["symbols"]["geosci-rings"]) == len(frames["rings"])
+    pdf = write_print(recipe, tmp_path / "c.pdf", frames=frames, dpi=72)
+    text = subprocess.run(["pdftotext", str(pdf.path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "existing + under construction + planned" in text and "+planned" not in text
+
+
+def test_isochrone_result_page(tmp_path):
+    import pandas as pd
+
+    from geosci.access import isochrone
+    from geosci.recipes import isochrone_recipe
+    from geosci.sketch import build_sketch
+
+    model = build_sketch(read_layer("rail_stations"), read_layer("rail_lines"), scenario="existing")
+    origins = read_layer("landmarks").iloc[:1]
+    iso = pd.concat([isochrone(model, origins, m) for m in (15, 30, 45)], ignore_index=True)
+    recipe, frames = isochrone_recipe(iso, origins, 45, scenario="existing")
+    probe, rows = _check_page(recipe, frames, tmp_path)
+    assert [r["label"] for r in rows if r.get("group") == "可达范围 Reachable"] == [
+        "≤ 15 分钟 ≤ 15 min", "≤ 30 分钟 ≤ 30 min", "≤ 45 分钟 ≤ 45 min"]  # fmt: skip
+    assert origins["name_zh"].iloc[0] in " ".join(lab["name"] for lab in probe["labels"])  # the origin is named
+
+
+def test_online_tiles_without_network_is_a_warning_not_a_blank_page(tmp_path, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    res = write_print("region", tmp_path / "r.pdf", tiles="osm", dpi=72)
+    assert res.warnings and "cannot be reached" in res.warnings[0] and "warning:" in res.describe()
 
 
 def test_interactive_map_labels_do_not_collide(tmp_path):
