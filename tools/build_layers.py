@@ -237,17 +237,20 @@ def build_districts(src: Sources) -> tuple[list[dict], dict]:
     return feats, geoms
 
 
-def build_core(src: Sources, district_geoms: dict) -> list[dict]:
+def build_core(src: Sources, district_geoms: dict, stations: dict[str, tuple[float, float]]) -> list[dict]:
     """Approximate the core as Voronoi cells of its towns, clipped to 沙坪坝 + 九龙坡."""
     meta = src.meta["layers"]["core_area"]
     towns, neighbours = meta["towns"], meta["neighbours"]
+    # anchors: places (or "=station") known to lie in the core; they claim their Voronoi cells for it
+    anchors = [stations[a[1:]] if a.startswith("=") else _xy(src, a) for a in meta.get("anchors", [])]
+    inside = [_xy(src, k) for k in towns] + anchors
     crs = metric_crs(106.4, 29.5)
-    pts = _to_metric(shapely.points([_xy(src, k) for k in towns + neighbours]), crs)
+    pts = _to_metric(shapely.points(inside + [_xy(src, k) for k in neighbours]), crs)
     frame = _to_metric(shapely.union_all([district_geoms["500106"], district_geoms["500107"]]), crs)
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame))
-    core_cells = [c for c in cells if any(c.contains(pts[i]) for i in range(len(towns)))]
+    core_cells = [c for c in cells if any(c.contains(pts[i]) for i in range(len(inside)))]
     core = shapely.intersection(shapely.union_all(core_cells), frame)
-    town_pts = pts[: len(towns)]
+    town_pts = pts[: len(inside)]
     parts = [g for g in shapely.get_parts(core) if shapely.intersects(g, town_pts).any()]  # drop slivers
     geom = _to_wgs84(MultiPolygon(parts), crs)
     props = {
@@ -517,10 +520,11 @@ def build_features(src: Sources, metro: Path | None = None) -> dict[str, list[di
     built: dict[str, list[dict]] = {}
     district_feats, district_geoms = build_districts(src)
     built["districts"] = district_feats
-    built["core_area"] = build_core(src, district_geoms)
     units = chongqing_units()
     built["chongqing_districts"] = build_chongqing_districts(src, units)
     built["rail_lines"], built["rail_stations"] = build_rail(src, metro, units)
+    station_xy = {f["properties"]["name_zh"]: tuple(f["geometry"]["coordinates"]) for f in built["rail_stations"]}
+    built["core_area"] = build_core(src, district_geoms, station_xy)
     for name, spec in src.meta["layers"].items():
         if name not in built:
             if "features" not in spec:
