@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geosci.errors import LayerNotFoundError, MissingCRSError, ParameterError
+from geosci.errors import LayerNotFoundError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -124,7 +124,7 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def read_layer(name_or_path: str | Path) -> gpd.GeoDataFrame:
+def read_layer(name_or_path: str | Path, *, parameter: str = "file") -> gpd.GeoDataFrame:
     """Read a curated layer by name, or any vector file by path, as WGS84.
 
     Parameters
@@ -132,6 +132,8 @@ def read_layer(name_or_path: str | Path) -> gpd.GeoDataFrame:
     name_or_path : str or path
         A catalog name (``"rail_stations"``) or the path of a vector file
         that GDAL reads (GeoJSON, GeoPackage, Shapefile ...).
+    parameter : str
+        What the caller calls this input, for error messages.
 
     Returns
     -------
@@ -157,10 +159,7 @@ def read_layer(name_or_path: str | Path) -> gpd.GeoDataFrame:
         get_entry(name)  # raises with suggestions
     from geosci.ingest import read_any
 
-    try:
-        frame, _ = read_any(path)
-    except MissingCRSError as exc:
-        raise MissingCRSError(f"{exc}; or convert it first with geosci import") from exc
+    frame, _ = read_any(path, crs_parameter=None, input_parameter=parameter)
     return frame
 
 

@@ -24,6 +24,9 @@ _FLAGS = {"fmt": "--format", "radius_m": "--radius", "max_distance_m": "--max-di
           "destinations": "--to", "sources": "--from", "zones": "--zones", "params_file": "--params"}  # fmt: skip
 
 
+_PLAIN = {"file"}  # inputs named by the file itself, not by one option
+
+
 def option_name(parameter: str) -> str:
     """Return the command-line option for a library parameter name.
 
@@ -32,6 +35,8 @@ def option_name(parameter: str) -> str:
     >>> option_name("zone_field"), option_name("fmt")
     ('--zone-field', '--format')
     """
+    if parameter in _PLAIN:
+        return parameter
     return _FLAGS.get(parameter, "--" + parameter.replace("_", "-"))
 
 

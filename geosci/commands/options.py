@@ -19,6 +19,7 @@ __all__ = [
     "ModelSpec",
     "Number",
     "check_outputs",
+    "coverage_options",
     "crs_option",
     "emit",
     "format_option",
@@ -213,6 +214,56 @@ def model_options(f: Callable | None = None, *, scenario: bool = True) -> Callab
         return wrapper
 
     return decorate(f) if f is not None else decorate
+
+
+def coverage_options(f: Callable) -> Callable:
+    """Add the options of a coverage run, shared by ``geosci coverage`` and ``geosci report coverage``.
+
+    The command gets ``catchment``, the keyword arguments of
+    :func:`geosci.coverage.measure`, and ``inputs``, the files they name.
+
+    Shared by ``geosci coverage`` and ``geosci report coverage``, so a report
+    is the same run as the table.
+    """
+    import functools
+
+    names = ("sources", "targets", "zones", "zone_field", "radius", "minutes", "scenarios", "population",
+             "population_field")  # fmt: skip
+
+    @functools.wraps(f)
+    def wrapper(*, model: ModelSpec, **kwargs):
+        o = {n: kwargs.pop(n) for n in names}
+        a = model.args
+        catchment = {
+            "sources": o["sources"], "lines": a["lines"], "targets": o["targets"] or None, "zones": o["zones"],
+            "zone_field": o["zone_field"], "radius_m": o["radius"], "minutes": o["minutes"],
+            "scenarios": o["scenarios"] or None, "params": model.params(), "population": o["population"],
+            "population_field": o["population_field"], "network": a["network"], "gtfs": a["gtfs"],
+            "gtfs_date": a["gtfs_date"],
+        }  # fmt: skip
+        inputs = [o["sources"], *o["targets"], o["zones"], o["population"], *model.inputs()]
+        return f(catchment=catchment, inputs=inputs, **kwargs)
+
+    opts = [
+        click.option("--from", "sources", default="rail_stations", show_default=True,
+                     help="Points whose catchment is measured (catalog name or file)."),
+        click.option("--target", "targets", multiple=True,
+                     help="Layers to count (repeatable). Default: incubator_clusters, research_centres, "
+                          "district_incubators, innovation_points, universities."),
+        click.option("--zones", default="districts", show_default=True,
+                     help="Zones for the breakdown and area shares."),
+        zone_field_option,
+        single("--radius", type=Number(0, min_open=True, max=1_000_000), help="Catchment radius, metres (as drawn)."),
+        single("--minutes", type=Number(0, min_open=True, max=1440), help="Catchment in minutes of walking."),
+        click.option("--scenario", "scenarios", multiple=True, callback=_scenario, metavar="|".join(SCENARIO_NAMES),
+                     help="Repeatable; default all three for stations."),
+        click.option("--population", help="Population raster (GeoTIFF) or polygon layer, for population shares."),
+        click.option("--population-field", help="Count field of a population polygon layer."),
+    ]  # fmt: skip
+    wrapped = wrapper
+    for opt in reversed(opts):
+        wrapped = opt(wrapped)
+    return model_options(wrapped, scenario=False)
 
 
 def check_outputs(*targets: tuple[str | None, str], inputs: list, overwrite: bool) -> None:

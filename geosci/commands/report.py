@@ -7,15 +7,7 @@ import sys
 import click
 
 from geosci.commands.main import main
-from geosci.commands.options import (
-    SCENARIO_NAMES,
-    Number,
-    _scenario,
-    model_options,
-    overwrite_option,
-    single,
-    zone_field_option,
-)
+from geosci.commands.options import Number, coverage_options, model_options, overwrite_option, single
 
 
 def _document_options(f):
@@ -54,23 +46,9 @@ def report() -> None:
 
 
 @report.command("coverage")
-@click.option("--from", "sources", default="rail_stations", show_default=True,
-              help="Points whose catchment is measured (catalog name or file).")  # fmt: skip
-@click.option("--target", "targets", multiple=True,
-              help="Layers to count (repeatable). Default: incubator_clusters, research_centres, "
-                   "district_incubators, innovation_points, universities.")  # fmt: skip
-@click.option("--zones", default="districts", show_default=True, help="Zones for the breakdown and area shares.")
-@zone_field_option
-@single("--radius", type=Number(0, min_open=True), help="Catchment radius, metres (as drawn).")
-@single("--minutes", type=Number(0, min_open=True), help="Catchment in minutes of walking.")
-@click.option("--scenario", "scenarios", multiple=True, callback=_scenario, metavar="|".join(SCENARIO_NAMES),
-              help="Repeatable; default all three for stations.")  # fmt: skip
-@click.option("--population", help="Population raster (GeoTIFF) or polygon layer, for population shares.")
-@click.option("--population-field", help="Count field of a population polygon layer.")
-@model_options(scenario=False)
+@coverage_options
 @_document_options
-def report_coverage(sources, targets, zones, zone_field, radius, minutes, scenarios, population, population_field,
-                    model, out, lang, no_maps, dpi, overwrite):  # fmt: skip
+def report_coverage(catchment, inputs, out, lang, no_maps, dpi, overwrite):
     """Coverage report: the options of `geosci coverage`, written as a document.
 
     Example: geosci report coverage --radius 800 --out coverage.docx
@@ -79,15 +57,10 @@ def report_coverage(sources, targets, zones, zone_field, radius, minutes, scenar
     from geosci.report import check_report_path, coverage_report
 
     check_report_path(out, overwrite=overwrite)
-    check_outputs((out, "out"), overwrite=overwrite,
-                  inputs=[sources, *targets, zones, population, *model.inputs()])  # fmt: skip
-    a = model.args
-    with click.progressbar(length=len(scenarios) or 3, label="coverage", file=sys.stderr) as bar:
-        rep = coverage_report(sources=sources, lines=a["lines"], targets=targets or None, zones=zones,
-                              zone_field=zone_field, radius_m=radius, minutes=minutes, scenarios=scenarios or None,
-                              params=model.params(), population=population, population_field=population_field,
-                              network=a["network"], gtfs=a["gtfs"], gtfs_date=a["gtfs_date"], lang=lang,
-                              maps=not no_maps, map_dpi=dpi, progress=lambda _: bar.update(1))  # fmt: skip
+    check_outputs((out, "out"), overwrite=overwrite, inputs=inputs)
+    with click.progressbar(length=len(catchment["scenarios"] or ()) or 3, label="coverage", file=sys.stderr) as bar:
+        rep = coverage_report(**catchment, lang=lang, maps=not no_maps, map_dpi=dpi,
+                              progress=lambda _: bar.update(1))  # fmt: skip
     _wrote(rep.write(out, overwrite=overwrite))
 
 
