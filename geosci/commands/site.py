@@ -104,7 +104,7 @@ class _LazyBar:
 def site_cmd(demand, weight, candidates, within, existing, add, cover_all, radius, minutes, site_model, travel,
              count_uncertain, zones, zone_field, time_limit, no_curve, fmt, out, map_out, model,
              overwrite):  # fmt: skip
-    r"""Choose new sites with the existing ones kept: the N that add most coverage, or the fewest covering all.
+    """Choose new sites with the existing ones kept: the N that add most coverage, or the fewest covering all.
 
     Solved exactly (integer programming, HiGHS): mclp picks the --add N
     candidates covering the most demand within the catchment; lscp
@@ -117,11 +117,10 @@ def site_cmd(demand, weight, candidates, within, existing, add, cover_all, radiu
     reported apart, not counted as covered. The marginal-gain curve shows
     coverage with 1, 2, ... N new sites.
 
-    \b
-    Example: the three grid points (200 m apart) that add the most
-    incubator clusters and universities within 800 m of rail:
-      geosci site --demand incubator_clusters --demand universities \\
-        --existing rail_stations --candidates grid:200 --add 3 --radius 800
+    Example, the three points of a 200 m grid that add the most incubator
+    clusters and universities within 800 m of rail: geosci site --demand
+    incubator_clusters --demand universities --existing rail_stations
+    --candidates grid:200 --add 3 --radius 800 --map site.html
     """
     from geosci.siting import site, write_result
     from geosci.tables import render
