@@ -1119,6 +1119,9 @@ def site(
     }  # fmt: skip
     if reach.model is not None:
         summary["travel_model"] = reach.model.describe().get("model")
+    if add is not None and len(chosen) < add:
+        summary["fewer_sites"] = (f"only {len(chosen)} of the {add} sites asked for add anything: "
+                                  "more sites would cover no more demand")  # fmt: skip
     unreached = int((~maybe_after).sum())
     if unreached:
         summary["not_reached"] = f"{unreached} demand features stay out of reach of every open site"

@@ -412,3 +412,12 @@ def test_walking_network_costs_agree_with_coverage_and_brute_force(helsinki):
 def _xy(frame, crs):
     m = frame.to_crs(crs)
     return np.column_stack([m.geometry.x, m.geometry.y])
+
+
+def test_fewer_sites_when_more_would_add_nothing():
+    dem = _frame(ORIGIN + [[0, 0], [5000, 0]], prefix="d")
+    cand = _frame(ORIGIN + [[10, 0], [20, 0], [5010, 0], [9000, 0]], prefix="c")
+    res = siting.site(dem, candidates=cand, add=3, radius_m=300, zones=None)
+    assert len(res.sites) == 2 and res.zones.loc[0, "share_after"] == 1.0
+    assert res.summary["fewer_sites"].startswith("only 2 of the 3 sites")
+    assert res.sites["id"].tolist() == ["c0", "c2"]  # of equivalent candidates, the nearest to its demand
