@@ -1067,7 +1067,7 @@ def site(
         crows.append({"sites": 0, "covered": round(prev, 3), "share": round(prev / total_w, 4) if total_w else 0.0,
                       "gain": 0.0, "uncertain": round(float(w[maybe_e & ~sure_e].sum()), 3),
                       "status": "existing", "site_ids": ""})  # fmt: skip
-        for k, s in solves:
+        for k, s in (item for item in solves if item[0] > 0):  # row 0 is the existing sites
             poss = s.possible if s.possible is not None else s.objective
             crows.append({"sites": k, "covered": round(s.objective, 3),
                           "share": round(s.objective / total_w, 4) if total_w else 0.0,
