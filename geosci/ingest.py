@@ -294,6 +294,9 @@ def _read_shapefile(path: Path, encoding: str | None, report: ImportReport):
     ]  # noqa: E501
     if missing:
         raise DataError(f"shapefile {path.name} is missing its {' and '.join(missing)} file: copy it beside the .shp")
+    _check_shapefile_parts(path)
+    if encoding is not None:
+        _check_dbf_encoding(path, encoding)
     if encoding is None:
         cpg = next((p for p in (path.with_suffix(".cpg"), path.with_suffix(".CPG")) if p.exists()), None)
         said = cpg.read_text(encoding="ascii", errors="ignore").strip() if cpg else ""
@@ -301,7 +304,7 @@ def _read_shapefile(path: Path, encoding: str | None, report: ImportReport):
         if encoding is not None:
             report.encoding = f"{encoding} (from .cpg {said!r})"
         else:
-            encoding = _dbf_encoding(path.with_suffix(".dbf"))
+            encoding = _dbf_encoding(_sidecar(path, ".dbf"))
             if said:
                 report.warnings.append(f".cpg names no known encoding ({said!r}): the text was read as {encoding}")
             report.encoding = f"{encoding} (detected; {'unknown .cpg' if said else 'no .cpg'})"
@@ -309,6 +312,59 @@ def _read_shapefile(path: Path, encoding: str | None, report: ImportReport):
         report.encoding = f"{encoding} (given)"
     try:
         return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+    except UnicodeDecodeError:
+        raise ParameterError(
+            "encoding", f"the text of {path.name} is not {encoding}: pass {{name}} with its encoding (e.g. gbk)"
+        ) from None
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    low = path.with_suffix(suffix)
+    return low if low.exists() else path.with_suffix(suffix.upper())
+
+
+def _check_shapefile_parts(path: Path) -> None:
+    """Refuse a truncated or mismatched Shapefile instead of reading part of it.
+
+    The .shp and .shx headers give their own lengths (in 16-bit words) and
+    the .dbf header its record count; a file shorter than its header says,
+    or parts that disagree on the number of features, are damaged.
+    """
+    shp, shx, dbf = path, _sidecar(path, ".shx"), _sidecar(path, ".dbf")
+    for part in (shp, shx):
+        data = part.read_bytes()[:100]
+        if len(data) < 100 or int.from_bytes(data[0:4], "big") != 9994:
+            raise DataError(f"{part.name} is not a Shapefile part (bad header): the file is damaged")
+        said = int.from_bytes(data[24:28], "big") * 2
+        if said != part.stat().st_size:
+            raise DataError(f"{part.name} is truncated or damaged: its header says {said:,} bytes, the file has "
+                            f"{part.stat().st_size:,}: copy the complete file")  # fmt: skip
+    n_shx = (shx.stat().st_size - 100) // 8
+    head = dbf.read_bytes()[:32]
+    if len(head) < 32:
+        raise DataError(f"{dbf.name} is too short to be a dBASE file: copy the complete file")
+    n_dbf = int.from_bytes(head[4:8], "little")
+    header_len, record_len = int.from_bytes(head[8:10], "little"), int.from_bytes(head[10:12], "little")
+    if dbf.stat().st_size < header_len + n_dbf * record_len:
+        raise DataError(f"{dbf.name} is truncated: its header says {n_dbf:,} records, the file holds fewer")
+    if n_shx != n_dbf:
+        raise DataError(f"{path.name} is damaged: {shx.name} indexes {n_shx:,} shapes but {dbf.name} has {n_dbf:,} "
+                        "records: copy the matching .shp, .shx and .dbf")  # fmt: skip
+
+
+def _check_dbf_encoding(path: Path, encoding: str) -> None:
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise ParameterError(
+            "encoding", f"{{name}} {encoding!r} is not a known text encoding: use e.g. gbk or utf-8"
+        ) from None
+    if info.name.startswith(("utf-16", "utf-32")):
+        raise ParameterError("encoding", f"{{name}} {encoding}: dBASE text is never {info.name}: use e.g. gbk or utf-8")
+    data = _sidecar(path, ".dbf").read_bytes()
+    body = data[int.from_bytes(data[8:10], "little") :] if len(data) >= 32 else b""
+    try:
+        body.decode(info.name)
     except UnicodeDecodeError:
         raise ParameterError(
             "encoding", f"the text of {path.name} is not {encoding}: pass {{name}} with its encoding (e.g. gbk)"

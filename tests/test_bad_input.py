@@ -34,6 +34,11 @@ def corpus(tmp_path) -> Path:
     (tmp_path / "params_null.json").write_text(json.dumps({"circuity": None}))
     (tmp_path / "params_list.json").write_text("[1, 2]")
     (tmp_path / "afile").write_text("not a folder")
+    shp = tmp_path / "clusters.shp"
+    read_layer("incubator_clusters")[["id", "name_zh", "geometry"]].to_file(shp, engine="pyogrio", encoding="GB18030")
+    for ext in ("shp", "shx", "dbf", "prj"):  # a truncated copy: half its .shp
+        data = shp.with_suffix(f".{ext}").read_bytes()
+        (tmp_path / f"trunc.{ext}").write_bytes(data[: len(data) // 2] if ext == "shp" else data)
     return tmp_path
 
 
@@ -68,6 +73,12 @@ CASES = [
     (["layers", "export", "districts", "--out", "x.geojson", "--crs", "EPSG:5773"], "--crs"),
     (["layers", "export", "districts", "--out", "x.geojson", "--crs", "nonsense"], "--crs"),
     (["join", "universities", "--to", "districts", "--max-distance", "-1"], "--max-distance"),
+    (["import", "trunc.shp", "--as", "x", "--out", "t.geojson"], "trunc.shp is truncated"),
+    (["import", "clusters.shp", "--as", "x", "--out", "t.geojson", "--encoding", "nope"], "--encoding 'nope'"),
+    (["import", "clusters.shp", "--as", "x", "--out", "t.geojson", "--encoding", "utf-16"], "never utf-16"),
+    (["import", "clusters.shp", "--as", "x", "--out", "t.geojson", "--encoding", "utf-8"], "is not utf-8"),
+    (["access", "matrix", "--from", "universities", "--to", "centres", "--gtfs-date", "tomorrow"],
+     "--gtfs-date needs a GTFS feed"),
 ]  # fmt: skip
 
 
@@ -81,6 +92,16 @@ def test_bad_input_exits_2_with_one_line_and_touches_nothing(runner, corpus, arg
     assert err and err[-1].startswith("Error: ") and message in err[-1], res.stderr
     assert "Traceback" not in res.output and "Error:" not in "\n".join(err[:-1])
     assert _digest(corpus) == before  # inputs unchanged, nothing written
+
+
+def test_upper_case_shapefile_extensions_are_read(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    read_layer("universities").to_file(tmp_path / "u.shp", engine="pyogrio", encoding="UTF-8")
+    for p in list(tmp_path.iterdir()):
+        p.rename(p.with_name("U" + p.suffix.upper()))
+    res = runner("import", "U.SHP", "--as", "university", "--out", "u.geojson")
+    assert res.exit_code == 0, res.output
+    assert f"wrote {len(read_layer('universities'))} features" in res.stderr
 
 
 def test_readme_coverage_from_planned_clusters_works(runner):
