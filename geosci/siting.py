@@ -1141,7 +1141,10 @@ def _infeasible_message(unreachable, dem, d_xy, d_acc, s_xy, s_acc, reach, maybe
     who = f"{dem['name_zh'].iloc[first]} ({dem['id'].iloc[first]}, {dem['layer'].iloc[first]})"
     more = f" and {len(unreachable) - 1} more" if len(unreachable) > 1 else ""
     possible = bool(np.asarray(maybe[first].sum()) > 0)
-    if possible and not count_uncertain:
+    if possible and not count_uncertain and reach.slack(d_acc[first]) >= reach.threshold:
+        why = (f"its own position is uncertain by {d_acc[first]:,.0f} m, no less than the {thr:g} {u} catchment, "
+               "so no site covers it with certainty; pass --count-uncertain to count uncertain as covered")  # fmt: skip
+    elif possible and not count_uncertain:
         why = (f"it is only uncertainly within {thr:g} {u}: nearest site {near:,.0f} {u}, positions off by up to "
                f"{d_acc[first] + (s_acc[j] if j >= 0 else 0):,.0f} m; pass --count-uncertain to count uncertain "
                "as covered")  # fmt: skip

@@ -213,8 +213,12 @@ def test_infeasible_cover_all_names_the_demand_in_one_line():
 def test_uncertain_demand_explained_and_countable():
     dem = _frame(ORIGIN + [[0, 0]], prefix="d", accuracy=[600.0])
     cand = _frame(ORIGIN + [[100, 0]], prefix="c")
-    with pytest.raises(DataError, match="only uncertainly within 500 m.*--count-uncertain"):
+    with pytest.raises(DataError, match="own position is uncertain by 600 m, no less than the 500 m catchment"):
         siting.site(dem, candidates=cand, cover_all=True, radius_m=500, zones=None)
+    near = _frame(ORIGIN + [[0, 0]], prefix="d", accuracy=[300.0])
+    far = _frame(ORIGIN + [[300, 0]], prefix="c")
+    with pytest.raises(DataError, match="only uncertainly within 500 m: nearest site 300 m.*--count-uncertain"):
+        siting.site(near, candidates=far, cover_all=True, radius_m=500, zones=None)
     res = siting.site(dem, candidates=cand, cover_all=True, radius_m=500, zones=None, count_uncertain=True)
     assert res.sites["id"].tolist() == ["c0"]
 
