@@ -663,6 +663,7 @@ _CSS = f"""
 .geosci-scale {{padding: 3px 8px 2px 8px; font-size: 11px;}}
 .geosci-scale svg {{display: block; overflow: visible;}}
 .leaflet-container {{background: #f8f9fa; font-family: {FONT};}}
+.leaflet-control-layers {{font-size: 12px;}}
 .leaflet-top.leaflet-center {{left: 50%; transform: translateX(-50%);}}
 """
 
@@ -803,7 +804,7 @@ def add_furniture(
     add_scale_bar(m, position="bottomleft")
     _control(m, f"{html.escape(note)} [{html.escape(footer_text(datum=datum, lang=lang, basemap=basemap))}]",
              position="bottomleft", css_class="geosci-note geosci-obstacle")  # fmt: skip
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)  # the legend says what is drawn
 
 
 def _head(m: folium.Map, recipe: dict, datum: str) -> None:
@@ -852,8 +853,10 @@ def build_map(
         Layers to use instead of reading them, keyed by the recipe entry's
         ``id`` (or ``layer``); analysis results are drawn this way. Any CRS:
         they are reprojected to EPSG:4326 here.
-    tiles : {"none", "osm", "amap", "amap-satellite", "tianditu"}
-        Basemap. With an AMap basemap every layer is shifted to GCJ-02.
+    tiles : {"none", "osm", "amap", "amap-satellite", "tianditu"} or path
+        Basemap. With an AMap basemap every layer is shifted to GCJ-02. The
+        path of a local ``.mbtiles`` archive embeds its tiles for the map's
+        extent in the page (see :mod:`geosci.tiles`): a basemap offline.
     lang : {"zh", "en", "both"}
         Language of labels, legend and title.
     tiles_key : str, optional
@@ -885,8 +888,11 @@ def build_map(
     """
     import folium
 
-    basemap = _check_args(tiles, lang, tiles_key)
-    datum = basemap.datum if basemap else "wgs84"
+    from geosci.tiles import add_tiles, archive_datum, is_tile_archive, read_tiles
+
+    local = is_tile_archive(tiles)
+    basemap = _check_args("none" if local else tiles, lang, tiles_key)
+    datum = archive_datum(tiles) if local and Path(tiles).is_file() else basemap.datum if basemap else "wgs84"
     prepared = prepare_layers(recipe, frames=frames, datum=datum, lang=lang)
     recipe = drawn_recipe(recipe, prepared)
     bounds = resolve_extent(recipe, prepared, extent=extent, datum=datum)
@@ -906,6 +912,12 @@ def build_map(
                 control=False,
             ).add_to(m)  # fmt: skip
 
+    if local:
+        cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+        half = 1.2 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])  # any window shape around the extent
+        tileset = read_tiles(tiles, (cx - half, cy - half, cx + half, cy + half))
+        add_tiles(m, tileset)
+        basemap = Basemap(url="", attribution=tileset.attribution, datum=tileset.datum)
     draw_layers(m, recipe, prepared, lang=lang)
     set_view(m, bounds)
     _head(m, recipe, datum)

@@ -516,7 +516,7 @@ def write_print(
     m = build_map(spec, frames=frames, tiles=tiles, tiles_key=tiles_key, lang=lang, extent=extent, title=title,
                   subtitle=subtitle, page=sheet)  # fmt: skip
     warnings = [w for w in (_tile_warning(TILES.get(tiles)),) if w]
-    wait = 4000 if tiles == "none" or warnings else 15000
+    wait = 4000 if tiles == "none" or warnings or str(tiles).lower().endswith((".mbtiles", ".pmtiles")) else 15000
     cw, ch, scale = _window(sheet, dpi)
     with tempfile.TemporaryDirectory(prefix="geosci-print-") as tmp:
         page_path = Path(tmp) / "page.html"

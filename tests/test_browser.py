@@ -165,3 +165,58 @@ def test_cli_png_pdf_and_a_mismatched_suffix(tmp_path):
     res = CliRunner().invoke(main, ["map", "axis", "--png", str(tmp_path / "x.pdf")])
     assert res.exit_code == 2 and res.stderr.strip() == f"Error: --png '{tmp_path / 'x.pdf'}' should end in .png"
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _png(rgb: tuple[int, int, int], size: int = 256) -> bytes:
+    """A one-colour PNG, written by hand (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def _mbtiles(path: Path, bounds, zooms=range(8, 13)) -> int:
+    import sqlite3
+
+    from geosci.tiles import tile_range
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE metadata (name text, value text)")
+    con.execute("CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob)")
+    con.executemany("INSERT INTO metadata VALUES (?, ?)", [("name", "test"), ("format", "png"),
+                                                          ("attribution", "test tiles © nobody")])  # fmt: skip
+    data, n = _png((200, 230, 201)), 0
+    for z in zooms:
+        x0, y0, x1, y1 = tile_range(bounds, z)
+        for x in range(x0, x1 + 1):
+            for y in range(y0, y1 + 1):
+                con.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, 2**z - 1 - y, data))
+                n += 1
+    con.commit()
+    con.close()
+    return n
+
+
+def test_local_mbtiles_basemap_is_embedded_and_drawn_offline(tmp_path):
+    archive = tmp_path / "cache.mbtiles"
+    _mbtiles(archive, (105.9, 29.0, 106.8, 30.0))
+    html = map_to_html(build_map(load_recipe("transit"), tiles=str(archive)))
+    assert "test tiles" in html and "data:image/png;base64," in html
+    probe = """<script>window.addEventListener('load', function () { setTimeout(function () {
+      var imgs = Array.prototype.slice.call(document.querySelectorAll('img.leaflet-tile'));
+      var pre = document.createElement('pre'); pre.id = 'tiles-probe';
+      pre.textContent = JSON.stringify(imgs.map(function (i) { return [i.src.slice(0, 22), i.naturalWidth]; }));
+      document.body.appendChild(pre); }, 800); });</script>"""
+    page = tmp_path / "tiles.html"
+    page.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    proc = _run_browser(page, tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom")
+    found = re.search(r'<pre id="tiles-probe">(.*?)</pre>', proc.stdout, re.S)
+    assert found, proc.stderr[-1000:]
+    tiles = json.loads(found.group(1).replace("&quot;", '"'))
+    drawn = [t for t in tiles if t[0] == "data:image/png;base64," and t[1] == 256]
+    assert len(drawn) >= 4, tiles[:5]

@@ -8,17 +8,30 @@ from geosci.commands.main import main
 from geosci.commands.options import overwrite_option
 
 
-def _tiles():
-    from geosci.mapping import TILES
+class _Tiles(click.ParamType):
+    """A basemap name, or the path of a local .mbtiles archive."""
 
-    return click.Choice(list(TILES))
+    name = "TILES"
+
+    def convert(self, value, param, ctx):
+        from geosci.mapping import TILES
+        from geosci.tiles import is_tile_archive
+
+        if value in TILES or is_tile_archive(value):
+            return value
+        self.fail(f"{value!r} should be one of {', '.join(TILES)} or a .mbtiles file", param, ctx)
+
+
+def _tiles():
+    return _Tiles()
 
 
 @main.command("map")
 @click.argument("recipe", required=False)
 @click.option("--out", type=click.Path(dir_okay=False), help="HTML file to write (default: RECIPE.html).")
 @click.option("--tiles", type=_tiles(), default="none", show_default=True,
-              help="Basemap. AMap tiles are GCJ-02: the layers are shifted to match them.")  # fmt: skip
+              help="Basemap: none, osm, amap, amap-satellite, tianditu, or a local .mbtiles archive (embedded, "
+                   "offline). AMap tiles are GCJ-02: the layers are shifted to match them.")  # fmt: skip
 @click.option("--tiles-key", envvar="GEOSCI_TILES_KEY", help="API key for basemaps that need one (tianditu).")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
               help="Language of labels, legend and title.")  # fmt: skip
