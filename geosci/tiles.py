@@ -54,7 +54,7 @@ def tile_range(bounds: tuple[float, float, float, float], z: int) -> tuple[int, 
     Examples
     --------
     >>> tile_range((106.3, 29.4, 106.5, 29.6), 10)
-    (814, 425, 815, 426)
+    (814, 423, 814, 424)
     """
     n = 2**z
 
