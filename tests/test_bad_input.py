@@ -177,3 +177,22 @@ def test_extreme_radii_give_a_result_or_one_line(runner, radius):
                  "existing")  # fmt: skip
     assert res.exit_code == (0 if float(radius) <= 1_000_000 else 2), res.output
     assert "Traceback" not in res.output
+
+
+def test_legacy_xls_is_read(runner, tmp_path, monkeypatch):
+    """Excel 97–2003 workbooks (.xls), as older planning-bureau exports come, import like .xlsx."""
+    xlwt = pytest.importorskip("xlwt", reason="xlwt writes the .xls sample (pip install '.[test]')")
+    monkeypatch.chdir(tmp_path)
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("高校")
+    uni = read_layer("universities")
+    for j, head in enumerate(("名称", "经度", "纬度")):
+        sheet.write(0, j, head)
+    for i, row in enumerate(uni.itertuples(), start=1):
+        sheet.write(i, 0, row.name_zh)
+        sheet.write(i, 1, row.geometry.x)
+        sheet.write(i, 2, row.geometry.y)
+    book.save(str(tmp_path / "u.xls"))
+    res = runner("import", "u.xls", "--as", "university", "--crs", "wgs84", "--out", "u.geojson")
+    assert res.exit_code == 0, res.output
+    assert len(read_layer(str(tmp_path / "u.geojson"))) == len(uni)
