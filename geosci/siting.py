@@ -1055,6 +1055,11 @@ def site(
         reach_ok = np.isfinite(base_cost) | np.isfinite(cost_c).any(axis=1)
         before = float((w * np.where(np.isfinite(base_cost), base_cost, 0.0))[reach_ok].sum())
         prev = before if n_e else None
+        unit = "min" if scale == 60 else "m"
+        if n_e:  # row 0: the existing sites alone (demand they cannot reach is left out of every row)
+            crows.append({"sites": 0, f"total_{unit}": round(before / scale, 1),
+                          f"mean_{unit}": round(before / scale / max(w[reach_ok].sum(), 1e-12), 1), "gain": None,
+                          "status": "existing", "site_ids": ""})  # fmt: skip
         for k, s in solves:
             crows.append({"sites": k, f"total_{'min' if scale == 60 else 'm'}": round(s.objective / scale, 1),
                           f"mean_{'min' if scale == 60 else 'm'}": round(s.objective / scale / max(w[reach_ok].sum(),
