@@ -15,9 +15,26 @@ A recipe is a JSON file (the shipped ones live in ``maps/``)::
 ``layer`` is a catalog name or the path of a vector file; ``style`` holds
 Leaflet path options (``radius`` for points); ``style_by`` names a property
 whose values pick a style from ``styles``; ``where`` keeps features whose
-property is one of the listed values; ``label`` draws the feature names on
-the map. The legend is made from the same styles, so it always matches what
-is drawn.
+property is one of the listed values. The legend is made from the same
+styles, so it always matches what is drawn. Further keys:
+
+- ``color_field``: a property holding each feature's colour (``"#cc0000"``),
+  e.g. the official colour of each rail line; the status style then gives
+  only weight and dash. ``legend_colours: false`` lists such a layer by
+  status only (lines as context), ``legend: false`` gives it no row;
+- ``label``: ``true`` or options (``field_zh``, ``field_en``, ``strip``,
+  ``size``, ``badge``, ``priority``) to name the features on the map
+  (:mod:`geosci.labels`); the recipe's ``label_order`` (entry ids) says who
+  yields when labels compete for room;
+- ``view``: ``fit`` (entry ids or layer names whose union is shown),
+  ``fit_layer``, ``bounds`` and ``pad``; ``extent`` in
+  :func:`geosci.mapping.build_map` overrides it;
+- ``optional``: skip the layer when this install lacks it (context such as
+  ``chongqing_districts``); ``value_labels``: legend words for ``style_by``
+  values; ``based_on`` (catalog layers) and ``note_zh``/``note_en``: what the
+  source note credits for a layer computed by geosci;
+- ``title_zh``/``title_en`` and ``subtitle_zh``/``subtitle_en``: the title
+  block.
 """
 
 from __future__ import annotations

@@ -209,6 +209,26 @@ def test_online_tiles_without_network_is_a_warning_not_a_blank_page(tmp_path, mo
     assert res.warnings and "cannot be reached" in res.warnings[0] and "warning:" in res.describe()
 
 
+def test_interactive_map_shows_more_labels_when_zoomed_in(tmp_path):
+    zoom_probe = """<script>window.addEventListener('load', function () { setTimeout(function () {
+      var map = window[document.querySelector('.folium-map').id], out = {};
+      out.before = JSON.parse(document.documentElement.getAttribute('data-geosci-labels'));
+      map.setZoom(map.getZoom() + 2, {animate: false});
+      setTimeout(function () {
+        out.after = JSON.parse(document.documentElement.getAttribute('data-geosci-labels'));
+        var pre = document.createElement('pre'); pre.id = 'zoom-probe'; pre.textContent = JSON.stringify(out);
+        document.body.appendChild(pre); }, 300); }, 300); });</script>"""
+    page = tmp_path / "zoom.html"
+    page.write_text(map_to_html(build_map(load_recipe("transit"))).replace("</body>", zoom_probe + "</body>"),
+                    encoding="utf-8")  # fmt: skip
+    found = re.search(r'<pre id="zoom-probe">(.*?)</pre>', dump_dom(page, width=1200, height=800), re.S)
+    assert found
+    out = json.loads(found.group(1).replace("&quot;", '"'))
+    assert out["before"]["dropped"] > 0  # at the first zoom some names have no room ...
+    assert out["after"]["outside"] > out["before"]["outside"]  # ... zoomed in, the view holds fewer places
+    assert out["after"]["dropped"] < out["before"]["dropped"]  # and fewer of those in view lack room
+
+
 def test_interactive_map_labels_do_not_collide(tmp_path):
     probe = _probe(build_map(load_recipe("transit")), tmp_path)
     labels = probe["labels"]
