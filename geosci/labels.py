@@ -182,7 +182,7 @@ def point_obstacles(recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame
 
 
 _CSS = """
-.geosci-label {position: absolute; left: 0; top: 0; white-space: nowrap; color: #1a1a1a; line-height: 1.15;
+.geosci-label {position: absolute; left: 0; top: 0; width: max-content; white-space: nowrap; color: #1a1a1a; line-height: 1.15;
   background: rgba(255,255,255,0.78); border-radius: 2px; padding: 0 2px; pointer-events: none;
   font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;}
 .geosci-label-s {font-size: 10px;} .geosci-label-m {font-size: 11px;} .geosci-label-l {font-size: 13px;}
