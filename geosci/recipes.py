@@ -45,7 +45,16 @@ from typing import Any
 
 from geosci.errors import DataError, LayerNotFoundError
 
-__all__ = ["coverage_recipe", "isochrone_recipe", "list_recipes", "load_recipe", "recipe_for_files", "validate_recipe"]
+__all__ = [
+    "comparison_recipe",
+    "coverage_recipe",
+    "isochrone_recipe",
+    "list_recipes",
+    "load_recipe",
+    "recipe_for_files",
+    "scenario_words",
+    "validate_recipe",
+]
 
 _STYLE_KEYS = {
     "color", "weight", "opacity", "fillColor", "fillOpacity", "dashArray", "radius", "lineCap", "lineJoin",
@@ -268,6 +277,48 @@ def coverage_recipe(result, sources, scenario: str):
     }  # fmt: skip
     frames = {"catchment": union, "rings": rings, "stations": stations, "targets": feats, "rail_lines": _lines_for(
         None if scenario == "all" else scenario)}  # fmt: skip
+    return recipe, frames
+
+
+def comparison_recipe(result, sources, scenarios: tuple[str, str] | None = None):
+    """Return ``(recipe, frames)`` comparing two scenarios of a coverage result in one picture.
+
+    Each target is classed by what the second scenario adds: covered already
+    in the first, newly covered in the second, uncertain in the second, or
+    still not covered; the lines the second scenario adds are drawn over the
+    first's, and the union catchment of the second is filled lightly.
+    """
+    base, more = scenarios or tuple(result.summary.get("scenarios", ["existing", "+planned"])[:2])
+    recipe, frames = coverage_recipe(result, sources, more)
+    feats = result.features
+    first = feats[feats["scenario"] == base].set_index(["layer", "id"])
+    cls_first = first["class"] if "class" in first.columns else first["covered"].map({True: "covered"})
+    targets = frames["targets"].copy()
+    before = [cls_first.get((lay, i)) for lay, i in zip(targets["layer"], targets["id"], strict=True)]
+    targets["change"] = [
+        "covered_before" if b == "covered" else "newly_covered" if c == "covered" else c
+        for b, c in zip(before, targets["class"], strict=True)
+    ]
+    frames["targets"] = targets
+    n = targets["change"].value_counts()
+    words_zh, words_en = scenario_words(base, "zh"), scenario_words(more, "en")
+    recipe["title_zh"] = f"情景对比：{scenario_words(more, 'zh')} 相对 {words_zh}"
+    recipe["title_en"] = f"Scenario comparison: {words_en} against {scenario_words(base, 'en')}"
+    recipe["subtitle_zh"] = (f"新增覆盖 {n.get('newly_covered', 0)}，原已覆盖 {n.get('covered_before', 0)}，"
+                             f"不确定 {n.get('uncertain', 0)}，仍未覆盖 {n.get('not_covered', 0)}")  # fmt: skip
+    recipe["subtitle_en"] = (
+        f"{n.get('newly_covered', 0)} newly covered, {n.get('covered_before', 0)} covered before, "
+        f"{n.get('uncertain', 0)} uncertain, {n.get('not_covered', 0)} still not covered"
+    )
+    dot = {"radius": 6, "weight": 1.5, "fillOpacity": 0.95}
+    entry = next(e for e in recipe["layers"] if e["layer"] == "targets")
+    entry.update(style_by="change", styles={
+        "covered_before": {**dot, "color": "#1b4332", "fillColor": "#95d5b2"},
+        "newly_covered": {**dot, "color": "#081c15", "fillColor": "#2d6a4f"},
+        "uncertain": {**dot, "color": "#7f5539", "fillColor": "#f4a261"},
+        "not_covered": {**dot, "color": "#6a040f", "fillColor": "#e5383b"},
+    }, value_labels={"covered_before": ["原已覆盖", "covered before"], "newly_covered": ["新增覆盖", "newly covered"],
+                     "uncertain": ["不确定", "uncertain"], "not_covered": ["未覆盖", "not covered"]})  # fmt: skip
     return recipe, frames
 
 

@@ -279,3 +279,20 @@ def test_every_shipped_map_draws_the_chongqing_context_when_installed():
         pytest.skip("this install has no chongqing_districts layer")
     for name in RECIPES:
         assert load_recipe(name)["layers"][0]["layer"] == "chongqing_districts", name
+
+
+def test_scenario_comparison_in_one_picture(coverage_result):
+    from geosci.recipes import comparison_recipe
+
+    res, src = coverage_result
+    recipe, frames = comparison_recipe(res, src, ("existing", "+planned"))
+    assert recipe["title_en"].startswith(
+        "Scenario comparison: existing + under construction + planned against existing"
+    )
+    changes = set(frames["targets"]["change"])
+    assert changes <= {"covered_before", "newly_covered", "uncertain", "not_covered"}
+    first = res.features[res.features["scenario"] == "existing"].set_index(["layer", "id"])["class"]
+    for r in frames["targets"].itertuples():
+        if r.change == "newly_covered":
+            assert first[(r.layer, r.id)] != "covered"
+    assert external_references(map_to_html(build_map(recipe, frames=frames))) == []
