@@ -37,7 +37,6 @@ __all__ = [
     "coverage",
     "default_scenarios",
     "measure",
-    "write_result",
     "nearest_distance",
     "select_scenario",
     "statuses_from_lines",
@@ -641,60 +640,3 @@ def measure(
         "population": population, "network": str(network) if network else None,
     }  # fmt: skip
     return res
-
-
-def write_result(
-    result: CoverageResult,
-    *,
-    out: str | Path | None = None,
-    fmt: str | None = None,
-    gaps: str | Path | None = None,
-    map_out: str | Path | None = None,
-    overwrite: bool = False,
-) -> list[tuple[Path, str]]:
-    """Write a coverage result's files, all of them or none.
-
-    Parameters
-    ----------
-    result : CoverageResult
-    out : path, optional
-        The tables (``.xlsx``, ``.csv``, ``.md``, ``.json``, ``.txt``) or,
-        with ``fmt="geojson"``, every target with its class as a layer.
-    fmt : str, optional
-        The format asked for; it must agree with ``out``'s suffix.
-    gaps : path, optional
-        The uncovered part of each zone, per scenario, as a layer.
-    map_out : path, optional
-        A coverage map of the last scenario (offline HTML).
-    overwrite : bool
-
-    Returns
-    -------
-    list of (path, description)
-    """
-    from geosci.io import OutputSet, write_layer
-
-    done: list[tuple[Path, str]] = []
-    with OutputSet() as outputs:
-        if out:
-            if fmt == "geojson":
-                done.append((write_layer(result.features, out, overwrite=overwrite, outputs=outputs), "targets"))
-            else:
-                from geosci.tables import write_tables
-
-                view = "data" if fmt == "json" else "all"
-                for p in write_tables(result.tables(view=view), out, fmt=None if fmt in (None, "text") else fmt,
-                                      summary=result.summary, overwrite=overwrite, outputs=outputs):  # fmt: skip
-                    done.append((Path(p), "tables"))
-        if gaps:
-            write_layer(result.gaps, gaps, overwrite=overwrite, outputs=outputs)
-            done.append((Path(gaps), f"{len(result.gaps)} gap geometries"))
-        if map_out:
-            from geosci.mapfiles import write_result_map
-            from geosci.recipes import coverage_recipe
-
-            last = result.summary["scenarios"][-1]
-            recipe, frames = coverage_recipe(result, result.sources, last)
-            write_result_map(recipe, frames, map_out, overwrite=overwrite, outputs=outputs)
-            done.append((Path(map_out), f"map, scenario {last}"))
-    return done

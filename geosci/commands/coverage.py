@@ -29,13 +29,14 @@ def coverage_cmd(catchment, inputs, fmt, out, gaps, map_out, overwrite):
     the existing network. A target whose distance from the catchment edge is
     within the positional accuracy of it and of its station is 'uncertain'.
     """
-    from geosci.coverage import measure, write_result
+    from geosci.coverage import measure
+    from geosci.outputs import write_coverage
     from geosci.tables import render
 
     check_outputs((out, "out"), (gaps, "gaps"), (map_out, "map"), overwrite=overwrite, inputs=inputs)
     with click.progressbar(length=len(catchment["scenarios"] or ()) or 3, label="coverage", file=sys.stderr) as bar:
         res = measure(**catchment, progress=lambda _: bar.update(1))
-    for path, what in write_result(res, out=out, fmt=fmt, gaps=gaps, map_out=map_out, overwrite=overwrite):
+    for path, what in write_coverage(res, out=out, fmt=fmt, gaps=gaps, map_out=map_out, overwrite=overwrite):
         click.echo(f"wrote {path} ({what})", err=True)
     if not out:
         if fmt == "geojson":

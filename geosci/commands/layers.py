@@ -40,7 +40,7 @@ def layers_list(scale: str | None, fmt: str, out: str | None, overwrite: bool) -
 @overwrite_option
 def layers_show(name: str, fmt: str, out: str | None, overwrite: bool) -> None:
     """Show a layer's catalog entry and its features (or a table's rows)."""
-    from geosci.catalog import describe
+    from geosci.export import describe
 
     tables, entry = describe(name)
     if fmt == "json" and not out:  # one object: the catalog entry and its rows
@@ -88,7 +88,7 @@ def layers_validate(path: str | None, scale: str | None, fmt: str) -> None:
 @overwrite_option
 def layers_export(name: str, out: str, fmt: str | None, crs: str, overwrite: bool) -> None:
     """Export the layer (or table) NAME to a file, in WGS84 or another coordinate system."""
-    from geosci.catalog import export
+    from geosci.export import export
 
     result = export(name, out, crs=crs, fmt=fmt, overwrite=overwrite)
     for note in result["notes"]:
