@@ -182,8 +182,8 @@ def point_obstacles(recipe: dict[str, Any], prepared: dict[str, gpd.GeoDataFrame
 
 
 _CSS = """
-.geosci-label {position: absolute; left: 0; top: 0; width: max-content; white-space: nowrap; color: #1a1a1a; line-height: 1.15;
-  background: rgba(255,255,255,0.78); border-radius: 2px; padding: 0 2px; pointer-events: none;
+.geosci-label {position: absolute; left: 0; top: 0; width: max-content; white-space: nowrap; color: #1a1a1a;
+  line-height: 1.15; background: rgba(255,255,255,0.78); border-radius: 2px; padding: 0 2px; pointer-events: none;
   font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;}
 .geosci-label-s {font-size: 10px;} .geosci-label-m {font-size: 11px;} .geosci-label-l {font-size: 13px;}
 .geosci-label-area {font-weight: bold; color: #4a4036; background: rgba(255,255,255,0.55); text-align: center;}
@@ -224,6 +224,11 @@ _JS = """{% macro script(this, kwargs) %}
       }
     });
     items.forEach(function (it) {
+      var visible = it.a.some(function (a) {
+        var p = map.latLngToContainerPoint(a);
+        return p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y;
+      });
+      if (!visible) { outside += 1; return; }  // nothing to measure for a place outside the view
       var el = document.createElement('div');
       el.className = 'geosci-label geosci-label-' + it.k + ' geosci-label-' + it.s;
       el.innerHTML = it.h;

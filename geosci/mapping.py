@@ -896,6 +896,10 @@ def build_map(
     prepared = prepare_layers(recipe, frames=frames, datum=datum, lang=lang)
     recipe = drawn_recipe(recipe, prepared)
     bounds = resolve_extent(recipe, prepared, extent=extent, datum=datum)
+    if page is not None:  # paper shows only its frame: leave out what lies well outside it, whatever its shape
+        cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+        half = 1.5 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
+        prepared = {k: _within(v, (cx - half, cy - half, cx + half, cy + half)) for k, v in prepared.items()}
 
     if m is None:
         web = page is None
