@@ -191,7 +191,7 @@ def iter_costs(graph: Graph | sp.csr_matrix, sources, targets, *, limit: float =
     whichever side needs fewer searches:
 
     - few distinct targets (no more than the distinct sources, and their
-      columns fit in ``budget``): one search from each target on the
+      columns fit in four times ``budget``): one search from each target on the
       reversed graph, once; every chunk of sources is then a lookup;
     - otherwise: a search from each distinct source of a chunk, the chunk's
       rows cut down to the targets' columns as soon as they are found.
@@ -235,7 +235,7 @@ def iter_costs(graph: Graph | sp.csr_matrix, sources, targets, *, limit: float =
     n_src = len(np.unique(sources)) if len(sources) else 0
     if len(sources) == 0:
         return
-    if len(u_t) <= n_src and len(u_t) * n * 8 <= max(budget, 1):
+    if len(u_t) <= n_src and len(u_t) * n * 8 <= 4 * max(budget, 1):
         rev = _reversed_of(graph)
         step = rows_per_chunk(n, budget=budget)
         parts = ordered_map(lambda i: dijkstra(rev, indices=u_t[i : i + step], limit=limit),
