@@ -84,7 +84,8 @@ def _expected_counts(recipe: dict) -> dict[str, int]:
     for entry in recipe["layers"]:
         frame = read_layer(entry["layer"])
         for field, values in entry.get("where", {}).items():
-            frame = frame[frame[field].isin(values)]
+            frame = frame[frame[field].astype(str).isin([str(v) for v in values])]
+        frame = frame[~frame.geometry.isna() & ~frame.geometry.is_empty]
         key = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(entry.get("id", entry["layer"])))
         counts[f"geosci-{key}"] = len(frame)
     return counts
