@@ -73,9 +73,36 @@ def test_every_readme_line_runs_as_printed(tmp_path):
         proc = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, f"{line}\n{proc.stderr[-2000:]}"
         assert "Traceback" not in proc.stderr, line
-    for line in lines:  # a second run in the same folder: nothing fails because an earlier run wrote its output
-        if "--png" in line or "--pdf" in line or "report" in line:
-            continue  # the browser and document lines take the most time; their --overwrite is checked above
+    writes = ("--out", "--pdf", "--png", "--svg", "--map", "--gaps")
+    for line in lines:  # re-runnable: every line that writes a file replaces its own output
+        if any(f" {w} " in f" {line} " for w in writes):
+            assert "--overwrite" in line, f"re-running this README line would fail: {line}"
+    for line in [ln for ln in lines if " --out " in ln][:3]:  # and a second run of some proves it
         proc = subprocess.run(shlex.split(line, comments=True), cwd=tmp_path, capture_output=True, text=True,
                               timeout=300)  # fmt: skip
         assert proc.returncode == 0, f"second run: {line}\n{proc.stderr[-2000:]}"
+
+
+def test_readme_data_table_is_the_catalog():
+    """The README's layer table is what tools/readme_tables.py makes from the catalog today."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_tables", README.parent / "tools" / "readme_tables.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert _plain_block("layers-table") == module.layers_table().strip(), "run python tools/readme_tables.py"
+
+
+def _plain_block(marker: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    m = re.search(rf"<!-- {marker} -->\n(.*?)\n<!-- /{marker} -->", text, re.S)
+    assert m, f"README has no {marker} block"
+    return m.group(1).strip()
+
+
+def test_readme_coverage_example_is_what_the_command_prints(runner):
+    res = runner("coverage", "--radius", "800", "--target", "incubator_clusters", "--target", "universities",
+                 "--format", "md")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    printed = _plain_block("coverage-example")
+    assert res.stdout.startswith(printed + "\n"), res.stdout[:2000]
