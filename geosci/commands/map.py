@@ -28,16 +28,16 @@ def _tiles():
 
 @main.command("map")
 @click.argument("recipe", required=False)
-@click.option("--out", type=click.Path(dir_okay=False), help="HTML file to write (default: RECIPE.html).")
+@click.option("--out", type=click.Path(dir_okay=False), help="HTML file (default: RECIPE.html, without a page).")
 @click.option("--tiles", type=_tiles(), default="none", show_default=True,
               help="Basemap: none, osm, amap, amap-satellite, tianditu, or a local .mbtiles archive (embedded, "
                    "offline). AMap tiles are GCJ-02: the layers are shifted to match them.")  # fmt: skip
 @click.option("--tiles-key", envvar="GEOSCI_TILES_KEY", help="API key for basemaps that need one (tianditu).")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
               help="Language of labels, legend and title.")  # fmt: skip
-@click.option("--pdf", type=click.Path(dir_okay=False), help="Also write the printed page as a vector PDF.")
-@click.option("--png", type=click.Path(dir_okay=False), help="Also write the printed page as a PNG at --dpi.")
-@click.option("--svg", type=click.Path(dir_okay=False), help="Also write the printed page as SVG.")
+@click.option("--pdf", type=click.Path(dir_okay=False), help="Write the printed page as a vector PDF.")
+@click.option("--png", type=click.Path(dir_okay=False), help="Write the printed page as a PNG at --dpi.")
+@click.option("--svg", type=click.Path(dir_okay=False), help="Write the printed page as SVG.")
 @click.option("--page", type=click.Choice(["A4", "A3", "A2"]), default="A4", show_default=True, help="Paper size.")
 @click.option("--landscape/--portrait", default=True, show_default=True, help="Page orientation.")
 @click.option("--dpi", type=click.IntRange(30, 1200), default=300, show_default=True, help="PNG resolution.")
