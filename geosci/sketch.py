@@ -218,15 +218,18 @@ def build_sketch(
     access_max = _per_feature(st, "access_max_m", params.max_access_m) if "access_max_m" in st.columns else None
     zones, anchors = _zones(ln, crs)
     note = None
+    if "speed_kmh" in ln.columns or "headway_s" in ln.columns:
+        note = "per-line speed_kmh and headway_s from the lines layer where given (rail_speed_kmh, headway_s elsewhere)"
     if regional or zones:
-        note = (
+        access = (
             "stations reached by local transport at their access_speed_kmh (straight line x circuity) within "
             "access_max_m"
             if regional
             else "stations reached on foot"
         )
         if zones:
-            note += f"; points inside the {len(zones)} areas of the zones layer travel from the area's anchor"
+            access += f"; points inside the {len(zones)} areas of the zones layer travel from the area's anchor"
+        note = f"{note}; {access}" if note else access
     return TransitModel(graph, params, scenario, st, xy, entry, exit_, times, line_ids, kind="sketch",
                         sources=("layers: stations and lines",), headways=headways, access_mps=access_mps,
                         access_max=access_max, zones=zones, zone_anchor=anchors, access_note=note)  # fmt: skip

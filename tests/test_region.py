@@ -1,0 +1,166 @@
+"""The regional scale (issue 17): starting areas and corridor on real units, the regional rail links, the region map."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from click.testing import CliRunner
+from shapely.geometry import LineString, Point
+
+from geosci import catalog as cat
+from geosci.access import travel_time_matrix
+from geosci.catalog import read_layer
+from geosci.commands.main import main
+from geosci.crs import equal_area_crs
+from geosci.models import make_model
+from geosci.params import AccessParams
+from geosci.sketch import build_sketch
+
+PARKS = {"sa-chengdu", "sa-liangjiang", "sa-chongqing", "sa-mianyang"}
+
+
+@pytest.fixture(scope="module")
+def areas():
+    return read_layer("region_starting_areas").set_index("id")
+
+
+def _minutes(scenario: str, layer: str = "region_starting_areas"):
+    model = make_model(scenario=scenario, stations="region_rail_stations", lines="region_rail_lines")
+    frame = read_layer(layer)
+    table = travel_time_matrix(model, frame, frame)
+    ids = dict(zip(frame["name_zh"], frame["id"], strict=True))
+    return {(ids[o], ids[d]): m for o, d, m in table.itertuples(index=False)}
+
+
+def test_the_four_parks_are_polygons_with_equal_area_km2(areas):
+    assert set(areas.index) == PARKS
+    assert set(areas.geom_type) == {"MultiPolygon"}
+    entry = cat.get_entry("region_starting_areas")
+    assert "not an official boundary" in entry["geometry_method"].lower()
+    assert "equal-area" in entry["geometry_method"]
+    for pid, row in areas.iterrows():
+        geom = gpd.GeoSeries([row.geometry], crs=4326)
+        km2 = float(geom.to_crs(equal_area_crs(geom.total_bounds)).area.iloc[0]) / 1e6
+        assert row["area_km2"] == pytest.approx(km2, rel=2e-3), pid
+        assert row["units_zh"] and row["units_basis"].startswith("HOST UNITS"), pid
+        assert row.geometry.covers(Point(row["anchor_lon"], row["anchor_lat"])), pid
+
+
+def test_the_chongqing_park_is_the_five_districts_of_the_one_core_five_districts(areas):
+    districts = read_layer("districts")
+    assert set(areas.loc["sa-chongqing", "units"].split(";")) == set(districts["adcode"])
+    union = shapely.union_all(districts.geometry.values)
+    cq = areas.loc["sa-chongqing"].geometry
+    # the same units: equal up to the 300 m simplification
+    assert shapely.area(shapely.symmetric_difference(cq, union)) / shapely.area(union) < 0.01
+    assert areas.loc["sa-chongqing", "area_km2"] == pytest.approx(districts["area_km2"].sum(), rel=0.01)
+
+
+def test_host_units_per_park(areas):
+    units = {pid: set(row["units_zh"].split("、")) for pid, row in areas.iterrows()}
+    assert units["sa-chengdu"] == {"武侯区", "双流区", "郫都区", "简阳市"}
+    assert units["sa-liangjiang"] == {"北碚区", "渝北区"}
+    assert units["sa-mianyang"] == {"涪城区", "游仙区"}
+    assert areas.loc["sa-chengdu", "province"] == "四川"
+
+
+def test_the_corridor_units_and_its_centre_line_through_their_seats():
+    units = read_layer("region_corridor_units").sort_values("order")
+    assert list(units["name_zh"]) == ["简阳市", "乐至县", "安岳县", "大足区", "铜梁区", "璧山区"]
+    assert units["area_km2"].between(500, 3000).all()
+    seats = [Point(x, y) for x, y in zip(units["seat_lon"], units["seat_lat"], strict=True)]
+    assert all(g.covers(p) for g, p in zip(units.geometry, seats, strict=True))
+    line = read_layer("region_corridor").geometry.iloc[0]
+    inner = [Point(c) for c in line.coords[1:-1]]
+    assert [(p.x, p.y) for p in inner] == [(p.x, p.y) for p in seats]
+    assert "knowledge" in cat.get_entry("region_corridor")["geometry_method"]
+
+
+def test_regional_rail_layers_carry_statuses_speeds_and_their_basis():
+    lines = read_layer("region_rail_lines")
+    stations = read_layer("region_rail_stations")
+    assert set(lines["status"]) == {"existing", "under_construction"}
+    assert lines.loc[lines["status"] == "under_construction", "line"].tolist() == ["成渝中线高铁"]
+    assert lines["speed_kmh"].between(20, 350).all() and lines["headway_s"].gt(0).all()
+    assert lines["speed_basis"].str.contains("ASSUMED").all()
+    assert set(lines["geometry_basis"]) == {"schematic"}
+    ids = set(stations["id"])
+    assert all(set(s.split(";")) <= ids for s in lines["station_ids"])
+    assert "schematic" in cat.get_entry("region_rail_lines")["geometry_method"].lower()
+
+
+def test_park_to_park_times_are_finite_and_plausible():
+    today = _minutes("existing")
+    future = _minutes("+under_construction")
+    for t in (today, future):
+        assert np.isfinite(list(t.values())).all()
+        for (o, d), m in t.items():
+            assert m == pytest.approx(t[(d, o)], abs=0.01)
+            assert (m == 0) == (o == d)
+    # Chengdu-Chongqing by high-speed rail: one to two and a half hours door to door (main place to main place,
+    # with about 50 min across Chengdu from 天府新区 to 成都东 by local transport), never by walking
+    assert 60 <= today[("sa-chengdu", "sa-chongqing")] <= 180
+    assert 60 <= future[("sa-chengdu", "sa-chongqing")] <= 150
+    assert 90 <= today[("sa-mianyang", "sa-chongqing")] <= 240
+    # the mid-line railway shortens what it serves and lengthens nothing
+    assert all(future[k] <= today[k] + 1e-9 for k in today)
+    assert future[("sa-chongqing", "sa-liangjiang")] < today[("sa-chongqing", "sa-liangjiang")]
+    # a park polygon travels from its main place: the same times as the representative points
+    points = _minutes("existing", "region_starting_points")
+    assert points[("sa-chengdu", "sa-chongqing")] == pytest.approx(today[("sa-chengdu", "sa-chongqing")])
+
+
+def test_the_high_speed_ride_itself_takes_one_to_two_hours():
+    model = make_model(stations="region_rail_stations", lines="region_rail_lines")
+    names = list(model.stations["name_zh"])
+    ride = model.station_times[names.index("成都东站"), names.index("重庆沙坪坝站")] / 60
+    assert 60 <= ride <= 120
+
+
+def test_per_line_speed_and_headway_are_honoured_and_default_elsewhere():
+    crs = "EPSG:4544"
+    st = gpd.GeoDataFrame({"id": ["a", "b"], "lines": ["x;y", "x;y"]},
+                          geometry=[Point(500_000, 3_270_000), Point(510_000, 3_270_000)], crs=crs)  # fmt: skip
+    geom = LineString([(500_000, 3_270_000), (510_000, 3_270_000)])
+    p = AccessParams(rail_speed_kmh=36, dwell_s=0, headway_s=600)
+    plain = gpd.GeoDataFrame({"line": ["x"], "status": ["existing"], "station_ids": ["a;b"]}, geometry=[geom],
+                             crs=crs)  # fmt: skip
+    fast = plain.assign(speed_kmh=[72.0], headway_s=[120.0])
+    t_plain = build_sketch(st, plain, params=p).station_times[0, 1]
+    t_fast = build_sketch(st, fast, params=p).station_times[0, 1]
+    assert t_plain == pytest.approx(300 + 1000)  # half of 600 s, then 10 km at 10 m/s
+    assert t_fast == pytest.approx(60 + 500)  # half of 120 s, then 10 km at 20 m/s
+    both = gpd.GeoDataFrame(
+        {"line": ["x", "y"], "status": ["existing"] * 2, "station_ids": ["a;b"] * 2, "speed_kmh": [72.0, None]},
+        geometry=[geom, geom], crs=crs,
+    )  # fmt: skip
+    assert build_sketch(st, both, params=p).station_times[0, 1] == pytest.approx(300 + 500)
+
+
+def test_join_classifies_a_resource_layer_by_park():
+    res = CliRunner().invoke(main, ["join", "universities", "--to", "region_starting_areas", "--counts",
+                                    "--format", "csv"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "西部（重庆）科学城" in res.output
+
+
+def test_matrix_command_as_documented():
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "region_starting_areas", "--to",
+                                    "region_starting_areas", "--stations", "region_rail_stations", "--lines",
+                                    "region_rail_lines", "--scenario", "+under_construction", "--format", "csv"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "中国（绵阳）科技城" in res.output
+
+
+def test_region_page_shows_the_parks_corridor_and_links():
+    from geosci.mapping import build_map
+    from geosci.offline import map_to_html
+    from geosci.recipes import load_recipe
+
+    html = map_to_html(build_map(load_recipe("region"), lang="zh"))
+    for text in ("西部（成都）科学城", "成渝中线高速铁路", "简阳市", "先行启动区所在区县", "绵阳市"):
+        assert text in html or json.dumps(text)[1:-1] in html, text  # as text, or escaped in the GeoJSON
