@@ -1,97 +1,24 @@
-"""Writing maps to files: the recipe (or the user's files) to offline HTML and a PNG, in one call.
+"""Writing result maps to files: offline HTML, or a printed page by the file's suffix.
 
-The commands that draw maps (``map``, ``coverage --map``, ``access isochrone
---map``) call :func:`make_map_files` or :func:`write_result_map`; the map
-itself is built by :func:`geosci.mapping.build_map`.
+The analyses that draw maps (``coverage --map``, ``access isochrone --map``,
+``site --map``) build a recipe with its own frames and call
+:func:`write_result_map`; ``.html`` gives the interactive single-file map,
+``.pdf``, ``.png`` and ``.svg`` the printed page of :mod:`geosci.printing`.
+The ``map`` command itself writes through :func:`geosci.printing.make_map_outputs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from geosci.errors import GeosciError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["make_map_files", "write_result_map"]
+__all__ = ["PAGE_SUFFIXES", "write_result_map"]
 
-
-def make_map_files(
-    recipe: str | Path | None,
-    *,
-    add: Sequence[str | Path] = (),
-    out: str | Path | None = None,
-    png: str | Path | None = None,
-    tiles: str = "none",
-    tiles_key: str | None = None,
-    lang: str = "both",
-    width: int = 1600,
-    height: int = 1100,
-    overwrite: bool = False,
-) -> list[tuple[Path, str]]:
-    """Build a map from a recipe and the user's files, and write it as HTML and/or PNG.
-
-    Parameters
-    ----------
-    recipe : str or path, optional
-        A shipped recipe name or a recipe file; ``None`` with ``add``: a map
-        of those files alone.
-    add : sequence of paths
-        The user's own vector files, drawn on top.
-    out : path, optional
-        The HTML file (default ``<recipe name>.html`` unless only a PNG is asked for).
-    png : path, optional
-        A PNG rendering in headless Chromium.
-    tiles, tiles_key, lang :
-        As for :func:`geosci.mapping.build_map`.
-    width, height : int
-        PNG size in pixels.
-    overwrite : bool
-
-    Returns
-    -------
-    list of (path, description)
-        The files written, all or none.
-    """
-    import tempfile
-
-    from geosci.browser import screenshot
-    from geosci.io import OutputSet, atomic_path, check_output, write_bytes
-    from geosci.mapping import build_map
-    from geosci.offline import map_to_html
-    from geosci.recipes import load_recipe, recipe_for_files
-
-    if recipe is None and not add:
-        raise GeosciError("give a RECIPE (district, axis, region, transit, incubators) or --add FILE")
-    if png is not None and Path(png).suffix.lower() != ".png":
-        from geosci.errors import ParameterError
-
-        raise ParameterError("png", f"{{name}} {str(png)!r} should end in .png")
-    spec = load_recipe(recipe) if recipe else None
-    if add:
-        spec = recipe_for_files([str(a) for a in add], base=spec)
-    out = out or (None if png else f"{spec.get('name', 'map')}.html")
-    inputs = [*add, recipe if recipe and Path(str(recipe)).exists() else None]
-    for target, name in ((out, "out"), (png, "png")):  # refuse before doing any work
-        if target:
-            check_output(target, overwrite=overwrite, inputs=inputs, parameter=name)
-    page = map_to_html(build_map(spec, tiles=tiles, lang=lang, tiles_key=tiles_key)).encode("utf-8")
-    done = []
-    with OutputSet() as outputs:
-        if out:
-            write_bytes(page, out, overwrite=overwrite, outputs=outputs)
-            done.append((Path(out), f"{len(page) / 1e6:.2f} MB, offline, tiles={tiles}"))
-        if png:
-            with tempfile.TemporaryDirectory(prefix="geosci-map-") as tmp:
-                html_path = Path(tmp) / "map.html"
-                html_path.write_bytes(page)
-                with atomic_path(png, overwrite=overwrite, suffix=".png", outputs=outputs) as tmp_png:
-                    screenshot(html_path, tmp_png, width=width, height=height)
-            done.append((Path(png), f"{width}x{height}"))
-    return done
+PAGE_SUFFIXES = (".pdf", ".png", ".svg")
+"""Suffixes written as a printed page rather than as interactive HTML."""
 
 
 def write_result_map(
@@ -101,8 +28,34 @@ def write_result_map(
     *,
     overwrite: bool = False,
     outputs=None,
+    dpi: float = 300,
 ) -> Path:
-    """Write a result map (a recipe with its own frames) as one offline HTML file."""
+    """Write a result map (a recipe with its own frames): ``.html`` offline, ``.pdf/.png/.svg`` as a page.
+
+    Parameters
+    ----------
+    recipe : dict
+        The result's recipe (e.g. :func:`geosci.recipes.coverage_recipe`).
+    frames : dict of GeoDataFrame
+        The frames the recipe draws.
+    path : path
+        ``.html`` (one offline file) or ``.pdf``, ``.png``, ``.svg`` (an A4
+        landscape printed page).
+    overwrite : bool
+    outputs : geosci.io.OutputSet, optional
+        Make the file visible together with the command's other files.
+    dpi : float
+        Resolution of a PNG page.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    if Path(path).suffix.lower() in PAGE_SUFFIXES:
+        from geosci.printing import write_print
+
+        write_print(recipe, path, frames=frames, dpi=dpi, overwrite=overwrite, outputs=outputs)
+        return Path(path)
     from geosci.io import write_bytes
     from geosci.mapping import build_map
     from geosci.offline import map_to_html
