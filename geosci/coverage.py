@@ -371,7 +371,7 @@ def coverage(
     zone_field: str = "name_zh",
     radius_m: float | None = None,
     minutes: float | None = None,
-    scenarios: list[str] | tuple[str | None, ...] = (None,),
+    scenarios: Sequence[str | None] = (None,),
     params: AccessParams | None = None,
     population: str | gpd.GeoDataFrame | None = None,
     population_field: str | None = None,
@@ -431,7 +431,7 @@ def coverage(
 
     params = params or AccessParams()
     radius = params.straight_radius(radius_m=radius_m, minutes=minutes) if network is None else (
-        float(radius_m) if radius_m is not None else float(minutes) * 60.0 * params.walk_mps
+        float(radius_m) if radius_m is not None else float(minutes or 0.0) * 60.0 * params.walk_mps
     )  # fmt: skip
     if sources.empty:
         raise DataError("the source layer has no features")

@@ -235,7 +235,7 @@ def _os_error(exc: OSError, path: Path) -> DataError:
     import errno
 
     why = {errno.ENOSPC: "the disk is full", errno.EROFS: "the disk is read-only", errno.EACCES: "permission denied",
-           errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno, exc.strerror or str(exc))  # fmt: skip
+           errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno or 0, exc.strerror or str(exc))  # fmt: skip
     return DataError(f"cannot write {path}: {why}")
 
 

@@ -110,7 +110,7 @@ class AccessParams:
             raise DataError("give a catchment either as --radius metres or as --minutes of walking, not both")
         if radius_m is not None:
             return float(radius_m)
-        return float(minutes) * 60.0 * self.walk_mps / self.circuity
+        return float(minutes or 0.0) * 60.0 * self.walk_mps / self.circuity
 
     def replace(self, **changes: Any) -> AccessParams:
         """Return a copy with some parameters changed (names are checked)."""

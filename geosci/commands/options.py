@@ -263,7 +263,8 @@ def coverage_options(f: Callable) -> Callable:
     wrapped = wrapper
     for opt in reversed(opts):
         wrapped = opt(wrapped)
-    return model_options(wrapped, scenario=False)
+    with_model: Callable[[Callable], Callable] = model_options(scenario=False)
+    return with_model(wrapped)
 
 
 def check_outputs(*targets: tuple[str | None, str], inputs: list, overwrite: bool) -> None:
