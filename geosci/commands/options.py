@@ -244,7 +244,7 @@ def coverage_options(f: Callable) -> Callable:
         inputs = [o["sources"], *o["targets"], o["zones"], o["population"], *model.inputs()]
         return f(catchment=catchment, inputs=inputs, **kwargs)
 
-    opts = [
+    opts: list[Callable[[Callable], Callable]] = [
         click.option("--from", "sources", default="rail_stations", show_default=True,
                      help="Points whose catchment is measured (catalog name or file)."),
         click.option("--target", "targets", multiple=True,
