@@ -147,17 +147,26 @@ def nearest_sources(graph: Graph | sp.csr_matrix, sources, *, limit: float = np.
     return shortest_from(graph, sources, limit=limit, min_only=True)
 
 
-def sources_within(graph: Graph | sp.csr_matrix, sources, radius: float, *, chunk: int = 128) -> np.ndarray:
+def sources_within(graph: Graph | sp.csr_matrix, sources, radius: float, *, chunk: int = 128,
+                   jobs: int | None = 1) -> np.ndarray:  # fmt: skip
     """Count, for every node, the sources within ``radius`` of it.
 
     The graph must be symmetric (as a walking network is) for "within of a
-    node" to equal "reachable from the source".
+    node" to equal "reachable from the source". Bounded searches run a chunk
+    of sources at a time, each chunk reduced to counts as it comes, on
+    ``jobs`` threads (``None``: every core); the counts are the same for any
+    number of threads.
     """
-    counts = np.zeros((graph.matrix if isinstance(graph, Graph) else graph).shape[0], dtype=np.int64)
+    from geosci.parallel import ordered_map
+
+    counts = np.zeros(_matrix_of(graph).shape[0], dtype=np.int64)
     sources = np.asarray(sources, dtype=np.int64)
-    for i in range(0, len(sources), chunk):
-        d = shortest_from(graph, sources[i : i + chunk], limit=radius, chunk=chunk)
-        counts += (d <= radius).sum(axis=0)
+
+    def count(i: int) -> np.ndarray:
+        return (shortest_from(graph, sources[i : i + chunk], limit=radius, chunk=chunk) <= radius).sum(axis=0)
+
+    for part in ordered_map(count, range(0, len(sources), chunk), jobs=jobs):
+        counts += part
     return counts
 
 

@@ -81,6 +81,15 @@ def test_two_threads_give_what_one_gives(jobs):
     assert np.array_equal(costs_between(m, src, dst[:2], jobs=jobs), costs_between(m, src, dst[:2], jobs=1))
 
 
+def test_counts_within_on_two_threads_equal_one():
+    from geosci.graph import sources_within
+
+    m = _directed()
+    sym = (m + m.T).tocsr()
+    src = np.arange(0, 400, 3)
+    assert np.array_equal(sources_within(sym, src, 120.0, chunk=16, jobs=2), sources_within(sym, src, 120.0, chunk=16))
+
+
 def test_ordered_map_keeps_order_and_refuses_negative_jobs():
     assert list(ordered_map(lambda x: -x, range(50), jobs=2, ahead=3)) == [-x for x in range(50)]
     from geosci.errors import ParameterError
