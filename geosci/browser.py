@@ -35,9 +35,10 @@ def find_browser() -> str:
     """
     explicit = os.environ.get("GEOSCI_BROWSER")
     if explicit:
-        if shutil.which(explicit) is None:
+        found = shutil.which(explicit)
+        if found is None:
             raise GeosciError(f"GEOSCI_BROWSER={explicit!r} is not an executable browser")
-        return shutil.which(explicit)
+        return found
     for name in BROWSER_NAMES:
         path = shutil.which(name)
         if path:

@@ -285,6 +285,6 @@ def add_labels(m: folium.Map, recipe: dict[str, Any], prepared: dict[str, gpd.Ge
             self.items = json.dumps(items, ensure_ascii=False).replace("</", "<\\/")
             self.obstacles = json.dumps(obstacles)
 
-    m.get_root().header.add_child(Element(f"<style>{_CSS}</style>"), name="geosci_label_css")
+    m.get_root().header.add_child(Element(f"<style>{_CSS}</style>"), name="geosci_label_css")  # type: ignore[attr-defined]
     m.add_child(Labels())
     return len(items)

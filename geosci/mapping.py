@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -279,7 +279,8 @@ def draw_layers(m: folium.Map, recipe: dict[str, Any], prepared: dict[str, gpd.G
 
 def _short_name(entry: dict, row, lang: str) -> str:
     """Return a feature's name as its label shows it (the label's fields, prefixes stripped)."""
-    opt = entry.get("label") if isinstance(entry.get("label"), dict) else {}
+    label = entry.get("label")
+    opt = label if isinstance(label, dict) else {}
     zh = row.get(opt.get("field_zh", "name_zh")) or row.get("name_zh") or ""
     en = row.get(opt.get("field_en", "name_en")) or row.get("name_en") or zh
     for prefix in opt.get("strip", []):
@@ -322,7 +323,7 @@ def legend_entries(
         if coloured and entry.get("legend_colours") is False:  # lines as context: status rows only
             title = title + " " + _text("（按线路颜色）", "(in each line's colour)", lang)
         elif coloured:
-            seen = {}
+            seen: dict[str, str] = {}
             for _, row in frame.iterrows():
                 colour = _colour(row[field]) or _style_for(entry, row.to_dict()).get("color", "#555555")
                 name = _short_name(entry, row, lang)
@@ -407,7 +408,7 @@ def _district_bounds(name: str) -> tuple[float, float, float, float]:
 
 def _shift_bounds(bounds, datum: str) -> tuple[float, float, float, float]:
     if datum == "wgs84":
-        return tuple(float(b) for b in bounds)
+        return cast("tuple[float, float, float, float]", tuple(float(b) for b in bounds))
     from geosci.crs import wgs84_to_gcj02
 
     minx, miny, maxx, maxy = bounds
@@ -441,6 +442,7 @@ def resolve_extent(
     view = recipe.get("view", {})
     pad = float(view.get("pad", 0.04))
     if extent is not None:
+        value: Any
         if isinstance(extent, (tuple, list)):
             kind, value = "bbox", tuple(float(v) for v in extent)
         else:
@@ -475,7 +477,7 @@ def set_view(m: folium.Map, bounds: tuple[float, float, float, float]) -> None:
 
     minx, miny, maxx, maxy = bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    m.get_root().header.add_child(
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
         Element(f'<meta name="geosci-bounds" content="{minx:.6f},{miny:.6f},{maxx:.6f},{maxy:.6f}">'),
         name="geosci_bounds",
     )
@@ -810,9 +812,9 @@ def add_furniture(
 def _head(m: folium.Map, recipe: dict, datum: str) -> None:
     from branca.element import Element
 
-    m.get_root().header.add_child(Element(f"<style>{_CSS}</style>"), name="geosci_css")
-    m.get_root().header.add_child(Element(f'<meta name="geosci-datum" content="{datum}">'), name="geosci_datum")
-    m.get_root().header.add_child(
+    m.get_root().header.add_child(Element(f"<style>{_CSS}</style>"), name="geosci_css")  # type: ignore[attr-defined]
+    m.get_root().header.add_child(Element(f'<meta name="geosci-datum" content="{datum}">'), name="geosci_datum")  # type: ignore[attr-defined]
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
         Element(f'<meta name="geosci-recipe" content="{html.escape(str(recipe.get("name", "")))}">'),
         name="geosci_recipe",
     )

@@ -391,12 +391,12 @@ def add_page_furniture(
         f'<div class="geosci-page-note">{_note_html(recipe, lang=lang, datum=datum, basemap=basemap)}</div>'
     )
     root = m.get_root()
-    root.header.add_child(Element(f"<style>{_page_css(page, boxes, len(rows))}</style>"), name="geosci_page_css")
-    root.header.add_child(
+    root.header.add_child(Element(f"<style>{_page_css(page, boxes, len(rows))}</style>"), name="geosci_page_css")  # type: ignore[attr-defined]
+    root.header.add_child(  # type: ignore[attr-defined]
         Element(f'<meta name="geosci-page" content="{page.size} {"landscape" if page.landscape else "portrait"}">'),
         name="geosci_page",
     )
-    root.html.add_child(Element(f'<div class="geosci-page-title">{title_html}</div>{panel}'), name="geosci_page_body")
+    root.html.add_child(Element(f'<div class="geosci-page-title">{title_html}</div>{panel}'), name="geosci_page_body")  # type: ignore[attr-defined]
     _control(m, NORTH_ARROW, position="topright", css_class="geosci-north geosci-obstacle")
     add_scale_bar(m, position="bottomleft", max_px=round(130 * page.factor), ratio=True)
 
@@ -439,6 +439,7 @@ def _window(page: Page, dpi: float) -> tuple[int, int, float]:
             err = abs(ch * scale - th)
             if best is None or err < best[0]:
                 best = (err, cw, ch, scale)
+    assert best is not None  # the loops above always run
     return best[1], best[2], best[3]
 
 
@@ -605,6 +606,8 @@ def make_map_outputs(
     spec = recipe if isinstance(recipe, dict) else load_recipe(recipe) if recipe else None
     if add:
         spec = recipe_for_files([str(a) for a in add], base=spec)
+    if spec is None:
+        raise GeosciError("give a RECIPE (district, axis, region, transit, incubators) or --add FILE")
     out = out or (None if pages else f"{spec.get('name', 'map')}.html")
     inputs = [*add, recipe if isinstance(recipe, (str, Path)) and Path(str(recipe)).exists() else None]
     for target, name in ((out, "out"), *((p, f) for p, f in pages)):

@@ -43,7 +43,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from geosci.errors import DataError, LayerNotFoundError
+from geosci.errors import DataError, LayerNotFoundError, ParameterError
 
 __all__ = [
     "comparison_recipe",
@@ -142,7 +142,7 @@ _PALETTE = ["#e63946", "#1d4e89", "#2a9d8f", "#f77f00", "#7b2cbf", "#3a86c8", "#
 
 def recipe_for_files(paths: list[str], *, base: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return a recipe drawing the user's files (on top of ``base`` if given), one colour each."""
-    recipe = (
+    recipe: dict[str, Any] = (
         dict(base) if base else {"name": "custom", "title_zh": "自定义地图", "title_en": "Custom map", "layers": []}
     )
     recipe["layers"] = list(recipe["layers"])
@@ -337,6 +337,8 @@ def isochrone_recipe(iso, origins, minutes: float | None = None, *, scenario: st
     """
     iso = iso.copy()
     if "minutes" not in iso.columns:
+        if minutes is None:
+            raise ParameterError("minutes", "{name} is needed when the isochrones have no 'minutes' column")
         iso["minutes"] = float(minutes)
     scenario = scenario if scenario is not None else iso.attrs.get("scenario")
     budgets = sorted({float(v) for v in iso["minutes"]})
@@ -361,7 +363,7 @@ def isochrone_recipe(iso, origins, minutes: float | None = None, *, scenario: st
         from geosci.coverage import select_scenario
 
         stations = select_scenario(read_layer("rail_stations"), scenario)
-    recipe = {
+    recipe: dict[str, Any] = {
         "name": "isochrone",
         "title_zh": f"{who} 出发 {span} 分钟可达范围",
         "title_en": f"Reachable from {who_en} within {span} minutes",

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -361,6 +361,7 @@ def map_picture(
     width, height = round(297 / 25.4 * dpi), round(210 / 25.4 * dpi)
     with tempfile.TemporaryDirectory(prefix="geosci-report-") as tmp:
         png_path = Path(tmp) / "map.png"
+        write_print: Callable[..., Any] | None
         try:
             from geosci.printing import write_print
         except ImportError:
@@ -639,7 +640,8 @@ def district_report(
     if "name_zh" not in districts.columns:
         raise ParameterError("zones", f"{{name}} {zones!r} has no name_zh field naming the districts")
     joined = {n: join(read_layer(n), districts, zone_field="name_zh") for n in layer_names}
-    overview_rows, blocks_by_district = [], []
+    overview_rows: list[dict[str, Any]] = []
+    blocks_by_district: list[Block] = []
     for d in districts.itertuples():
         row: dict[str, Any] = {"zone": d.name_zh}
         if hasattr(d, "area_km2"):

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse as sp
 
+    from geosci.models import TravelModel
     from geosci.params import AccessParams
     from geosci.realnet import WalkNetwork
 
@@ -503,7 +504,7 @@ def zone_geometry(name: str, *, zones: str | Path | gpd.GeoDataFrame = "district
 
     if str(name).strip().lower() == "core":
         return shapely.union_all(read_layer("core_area").geometry.values)
-    frame = zones if hasattr(zones, "geometry") else read_layer(zones)
+    frame = cast("gpd.GeoDataFrame", zones) if hasattr(zones, "geometry") else read_layer(zones)
     frame = frame.to_crs(4326)
     for col in (zone_field, "name_en", "id"):
         if col in frame.columns:
@@ -538,8 +539,8 @@ def grid_candidates(area, spacing_m: float, *, crs: str) -> np.ndarray:
         fit = np.ceil(spacing_m * np.sqrt(box / MAX_CANDIDATES) / 10) * 10
         raise ParameterError("candidates", f"{{name}} grid:{spacing_m:g} gives about {box:,} points "
                                            f"(most {MAX_CANDIDATES:,}): use grid:{fit:g} or coarser")  # fmt: skip
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    gx, gy = grid_x.ravel(), grid_y.ravel()
     keep = shapely.intersects_xy(area, gx, gy)
     if keep.sum() > MAX_CANDIDATES:
         fit = spacing_m * np.sqrt(keep.sum() / MAX_CANDIDATES)
@@ -820,24 +821,29 @@ def site(
                                 zone_field=zone_field) if within else None  # fmt: skip
 
     # ---- the cost function (the metric CRS chosen as coverage chooses it: from the sources, else the demand)
-    net = tm = None
+    net: WalkNetwork | None = None
+    tm: TravelModel | None = None
     if travel == "transit" and network is not None and not isinstance(network, (str, Path)):
         from geosci.realnet import NetworkModel
 
+        assert minutes is not None  # transit without minutes was refused above
         tm = NetworkModel.build(network, params=params, gtfs=gtfs, gtfs_date=gtfs_date)
         crs, engine, threshold = tm.crs, "travel", float(minutes) * 60.0
     elif travel == "transit":
         from geosci.models import make_model
 
+        assert minutes is not None  # transit without minutes was refused above
         tm = make_model(scenario=scenario or "existing", stations=stations, lines=lines if lines is not None
-                        else "rail_lines", network=network, gtfs=gtfs, gtfs_date=gtfs_date, params=params)  # fmt: skip
+                        else "rail_lines", network=cast("str | Path | None", network), gtfs=gtfs,
+                        gtfs_date=gtfs_date, params=params)  # fmt: skip
         crs, engine, threshold = tm.crs, "travel", float(minutes) * 60.0
     elif network is not None:
         from geosci.realnet import WalkNetwork
 
         net = network if isinstance(network, WalkNetwork) else WalkNetwork.from_osm(network)
         crs, engine = net.crs, "network"
-        threshold = float(radius_m) if radius_m is not None else float(minutes) * 60.0 * params.walk_mps
+        # exactly one of radius_m and minutes was required above
+        threshold = float(radius_m) if radius_m is not None else float(cast(float, minutes)) * 60.0 * params.walk_mps
     else:
         ref = ex_all if ex is not None and len(ex) else pd.concat([f.to_crs(4326) for f in frames])
         crs, engine = metric_crs(tuple(ref.to_crs(4326).total_bounds)), "straight"
@@ -923,6 +929,7 @@ def site(
     base_cost = None
     cost_c = None
     if model == "pmedian":
+        assert add is not None  # only lscp (--cover-all) goes without add, refused above
         full = reach.matrix(d_xy, s_xy)
         base_cost = full[:, :n_e].min(axis=1) if n_e else np.full(len(d_xy), np.inf)
         cost_c = full[:, n_e:]
@@ -959,6 +966,7 @@ def site(
                                          everything)))  # fmt: skip
             lscp = sol
         else:
+            assert add is not None  # only lscp (--cover-all) goes without add, refused above
             ks = range(1, add + 1) if curve else [add]
             for k in ks:
                 solves.append((k, maximal_coverage(s_k, w, k, covered=sure_e, maybe=m_k, maybe_covered=maybe_e,
@@ -1015,6 +1023,7 @@ def site(
                "only_this": round(float(w[own_s & ~_any(sure, others)].sum()), 3),
                "newly_covered": "; ".join(labels[own_s & ~sure_e])}  # fmt: skip
         if model == "pmedian":
+            assert base_cost is not None  # set when solving the p-median
             assigned = dem["nearest_site"].to_numpy() == c_ids[j]
             saving = np.where(np.isfinite(base_cost), base_cost, np.nan) - full_cost[:, list(open_sites).index(col)]
             row["serves"] = round(float(w[assigned].sum()), 3)
@@ -1052,6 +1061,7 @@ def site(
     total_w = float(w.sum())
     crows = []
     if model == "pmedian":
+        assert base_cost is not None and cost_c is not None  # set when solving the p-median
         reach_ok = np.isfinite(base_cost) | np.isfinite(cost_c).any(axis=1)
         before = float((w * np.where(np.isfinite(base_cost), base_cost, 0.0))[reach_ok].sum())
         prev = before if n_e else None
@@ -1192,7 +1202,7 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
     reach = f"{c.get('threshold', 0):g} {c.get('threshold_unit', 'm')}"
     model = result.summary.get("model", "")
     frames = {"zones": zones, "existing": existing, "proposed": proposed, "demand": dem}
-    layers = []
+    layers: list[dict[str, Any]] = []
     if len(zones):
         layers.append(
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,12 +20,16 @@ from geosci.commands.options import (
 )
 from geosci.siting import MODELS, TRAVEL
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
 
 class _LazyBar:
     """A progress bar on stderr that appears with the first solve, so bad input gives one line only."""
 
     def __init__(self, length: int) -> None:
-        self.length, self.bar = length, None
+        self.length = length
+        self.bar: ProgressBar[int] | None = None
 
     def __call__(self, _label: str) -> None:
         if self.bar is None:
