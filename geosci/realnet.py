@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class WalkNetwork:
     node_ids: np.ndarray
     crs: str
     source: str = ""
-    _tree: object = field(default=None, repr=False)
+    _tree: Any = field(default=None, repr=False)  # scipy.spatial.cKDTree, built on first use
     _snap_nodes: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
