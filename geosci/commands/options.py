@@ -46,7 +46,7 @@ class Number(click.ParamType):
             number = float(value)
         else:
             try:
-                number = float(str(value).strip())
+                number = float(str(value))
             except ValueError:
                 self.fail(f"{value!r} is not a number", param, ctx)
         if not math.isfinite(number):
