@@ -111,18 +111,19 @@ class TransitModel:
 
     def _anchored(self, xy: np.ndarray) -> np.ndarray:
         """Move the points inside a zone to its anchor (zone connectors; in overlapping zones the nearest)."""
-        if not self.zones:
+        if not self.zones or self.zone_anchor is None:
             return xy
         import shapely
 
+        anchor = self.zone_anchor
         pts = shapely.points(xy)
         inside = np.array([shapely.covers(zone, pts) for zone in self.zones])  # (z, n)
-        gap = np.hypot(xy[None, :, 0] - self.zone_anchor[:, None, 0], xy[None, :, 1] - self.zone_anchor[:, None, 1])
+        gap = np.hypot(xy[None, :, 0] - anchor[:, None, 0], xy[None, :, 1] - anchor[:, None, 1])
         gap = np.where(inside, gap, np.inf)
         best = np.argmin(gap, axis=0)
         hit = np.isfinite(gap.min(axis=0))
         out = xy.copy()
-        out[hit] = self.zone_anchor[best[hit]]
+        out[hit] = anchor[best[hit]]
         return out
 
     def _access(self, xy: np.ndarray) -> np.ndarray:
