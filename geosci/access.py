@@ -73,9 +73,11 @@ PLAUSIBLE_MINUTES = 240.0  # door-to-door times beyond this within a city call f
 class _Tally:
     """Plausibility counts gathered chunk by chunk, warned about once at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, accuracy: tuple[np.ndarray, np.ndarray, float] | None = None) -> None:
         self.size = self.long = self.unreachable = 0
         self.longest = -np.inf
+        # positional accuracy of origins and destinations (m) and walking minutes per metre
+        self.accuracy = accuracy or (np.zeros(0), np.zeros(0), 0.0)
 
     def add(self, minutes: np.ndarray) -> None:
         finite = np.isfinite(minutes)
@@ -166,7 +168,11 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
     -------
     pandas.DataFrame
         Columns ``origin``, ``destination``, ``minutes`` (``inf`` where
-        unreachable).
+        unreachable), ``plus_minus_min`` (the walking time the positional
+        accuracy ``accuracy_m`` of the origin and the destination could add
+        or take away: straight-line metres × circuity at walking speed) and
+        ``approximate`` (true when that is a tenth of the time or more: the
+        places are placed less exactly than the time implies).
     """
     import pandas as pd
 
@@ -178,9 +184,29 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
         t[i : i + len(block)] = block / 60.0
     _warn_implausible(t)
     o, d = feature_names(origins), feature_names(destinations)
+    acc = (_accuracy_m(origins)[:, None] + _accuracy_m(destinations)[None, :]).ravel()
+    pm = np.round(acc * _walk_min_per_m(model), 2)
+    minutes = np.round(t.ravel(), 2)
     return pd.DataFrame({
-        "origin": np.repeat(o, len(d)), "destination": np.tile(d, len(o)), "minutes": np.round(t.ravel(), 2),
+        "origin": np.repeat(o, len(d)), "destination": np.tile(d, len(o)), "minutes": minutes,
+        "plus_minus_min": pm, "approximate": pm >= 0.1 * minutes,
     })  # fmt: skip
+
+
+def _walk_min_per_m(model) -> float:
+    """Minutes of walking per straight-line metre in the model (circuity at walking speed)."""
+    from geosci.params import AccessParams
+
+    params = getattr(model, "params", None) or AccessParams()
+    return params.circuity / params.walk_mps / 60.0
+
+
+def _accuracy_m(frame: gpd.GeoDataFrame) -> np.ndarray:
+    import pandas as pd
+
+    if "accuracy_m" not in frame.columns:
+        return np.zeros(len(frame))
+    return pd.to_numeric(frame["accuracy_m"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
 
 
 MATRIX_TITLES = ("出行时间矩阵（分钟）", "Travel-time matrix (minutes)")
@@ -242,7 +268,7 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
     o_names = np.asarray(feature_names(o_frame), dtype=object)
     d_names = list(feature_names(d_frame))
     blocks = iter_times(model, o_xy, d_xy, chunk=chunk, jobs=jobs, scheduler=scheduler)
-    tally = _Tally()
+    tally = _Tally(accuracy=(_accuracy_m(o_frame), _accuracy_m(d_frame), _walk_min_per_m(model)))
     with OutputSet() as outputs:
         with atomic_path(out, overwrite=overwrite, outputs=outputs) as tmp:
             if kind == ".csv":
@@ -255,7 +281,7 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
             from geosci.io import write_bytes
             from geosci.tables import Table, _csv_bytes, notes_rows
 
-            table = Table("matrix", pd.DataFrame(columns=["origin", "destination", "minutes"]), *MATRIX_TITLES)
+            table = Table("matrix", pd.DataFrame(columns=list(MATRIX_COLUMNS)), *MATRIX_TITLES)
             rows = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"])
             write_bytes(_csv_bytes(rows), notes, overwrite=overwrite, outputs=outputs)
     written = list(outputs.written)
@@ -263,11 +289,17 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
     return written, tally.size
 
 
+MATRIX_COLUMNS = ("origin", "destination", "minutes", "plus_minus_min", "approximate")
+
+
 def _block_rows(start: int, block: np.ndarray, o_names: np.ndarray, d_names: list, tally: _Tally):
     minutes = block / 60.0
     tally.add(minutes)
     names = o_names[start : start + len(block)]
-    return np.repeat(names, len(d_names)), d_names * len(block), np.round(minutes.ravel(), 2)
+    o_acc, d_acc, per_m = tally.accuracy
+    pm = np.round((o_acc[start : start + len(block), None] + d_acc[None, :]).ravel() * per_m, 2)
+    m = np.round(minutes.ravel(), 2)
+    return np.repeat(names, len(d_names)), d_names * len(block), m, pm, pm >= 0.1 * m
 
 
 def _stream_csv(path, blocks, o_names, d_names, tally) -> None:
@@ -275,10 +307,10 @@ def _stream_csv(path, blocks, o_names, d_names, tally) -> None:
 
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(["origin", "destination", "minutes"])
+        writer.writerow(MATRIX_COLUMNS)
         for start, block in blocks:
-            o, d, m = _block_rows(start, block, o_names, d_names, tally)
-            writer.writerows(zip(o.tolist(), d, m.tolist(), strict=True))
+            o, d, m, pm, approx = _block_rows(start, block, o_names, d_names, tally)
+            writer.writerows(zip(o.tolist(), d, m.tolist(), pm.tolist(), approx.tolist(), strict=True))
 
 
 def _stream_parquet(path, blocks, o_names, d_names, tally, summary) -> None:
@@ -292,12 +324,14 @@ def _stream_parquet(path, blocks, o_names, d_names, tally, summary) -> None:
 
         raise ParameterError("out", "{name}: .parquet needs pyarrow (pip install pyarrow); use .csv") from None
     meta = {b"geosci": json.dumps(summary or {}, ensure_ascii=False, default=str).encode("utf-8")}
-    schema = pa.schema([("origin", pa.string()), ("destination", pa.string()), ("minutes", pa.float64())],
-                       metadata=meta)  # fmt: skip
+    schema = pa.schema([("origin", pa.string()), ("destination", pa.string()), ("minutes", pa.float64()),
+                        ("plus_minus_min", pa.float64()), ("approximate", pa.bool_())], metadata=meta)  # fmt: skip
     with pq.ParquetWriter(str(path), schema) as writer:
         for start, block in blocks:
-            o, d, m = _block_rows(start, block, o_names, d_names, tally)
-            writer.write_table(pa.table({"origin": o.astype(str), "destination": d, "minutes": m}, schema=schema))
+            o, d, m, pm, approx = _block_rows(start, block, o_names, d_names, tally)
+            columns = {"origin": o.astype(str), "destination": d, "minutes": m, "plus_minus_min": pm,
+                       "approximate": approx}  # fmt: skip
+            writer.write_table(pa.table(columns, schema=schema))
 
 
 def isochrone(model, origin: gpd.GeoDataFrame, minutes: float, *, jobs: int | None = 1,
@@ -669,7 +703,9 @@ def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False
     table = travel_time_matrix(model, _layer(origins, select, origins), _layer(destinations), jobs=jobs,
                                scheduler=scheduler)  # fmt: skip
     if wide:
-        table = table.pivot(index="origin", columns="destination", values="minutes").reset_index()
+        cell = [f"{m:g}" + (f" ±{p:g}" if p > 0 else "") for m, p in zip(table["minutes"], table["plus_minus_min"],
+                                                                         strict=True)]  # fmt: skip
+        table = table.assign(cell=cell).pivot(index="origin", columns="destination", values="cell").reset_index()
         table.columns.name = None
     return [Table("matrix", table, *MATRIX_TITLES)]
 

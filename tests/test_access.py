@@ -115,3 +115,16 @@ def test_cli_access_errors(args, message, tmp_path, monkeypatch):
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 2, res.output
     assert res.stderr.strip().splitlines()[-1].startswith(message)
+
+
+def test_matrix_says_how_sure_each_time_is():
+    """Each time carries the walking its places' positional accuracy could add or take away, and a flag."""
+    from geosci.params import AccessParams
+
+    model = build_sketch(read_layer("rail_stations"), read_layer("rail_lines"))
+    inc, centres = read_layer("incubator_clusters"), read_layer("centres")
+    table = access.travel_time_matrix(model, inc, centres)
+    p = AccessParams()
+    expected = (inc["accuracy_m"].iloc[0] + centres["accuracy_m"].iloc[0]) * p.circuity / p.walk_mps / 60.0
+    assert table["plus_minus_min"].iloc[0] == pytest.approx(expected, abs=0.01)
+    assert (table["approximate"] == (table["plus_minus_min"] >= 0.1 * table["minutes"])).all()

@@ -88,7 +88,7 @@ def test_cli_streams_the_matrix_and_takes_jobs(runner, tmp_path):
         "access", "matrix", "--from", "incubator_clusters", "--to", "centres", "--out", str(out), "--jobs", "2"
     )
     assert res.exit_code == 0, res.output
-    assert out.read_bytes().startswith("\ufefforigin,destination,minutes\r\n".encode())
+    assert out.read_bytes().startswith("\ufefforigin,destination,minutes,plus_minus_min,approximate\r\n".encode())
     assert (tmp_path / "m-notes.csv").exists() and "pairs" in res.stderr
     res = runner("access", "matrix", "--from", "incubator_clusters", "--to", "centres", "--out", str(out), "--format",
                  "json", "--overwrite")  # fmt: skip
