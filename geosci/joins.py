@@ -88,7 +88,12 @@ def zone_counts(joined: gpd.GeoDataFrame, *, name_field: str = "name_zh") -> pd.
 
 
 def join_tables(
-    layer, zones, *, zone_field: str = "name_zh", nearest: bool = False, max_distance_m: float | None = None,
+    layer,
+    zones,
+    *,
+    zone_field: str = "name_zh",
+    nearest: bool = False,
+    max_distance_m: float | None = None,
     counts: bool = False,
 ) -> tuple[gpd.GeoDataFrame, list]:
     """Join a layer (name, file or frame) to zones and return the joined layer and its table.

@@ -111,7 +111,10 @@ def test_cli_coverage_outputs(tmp_path):
     ("args", "message"),
     [
         (["coverage"], "Error: give the catchment as --radius METRES or --minutes MINUTES"),
-        (["coverage", "--radius", "800", "--scenario", "soon"], "Error: Invalid value for '--scenario': 'soon' should be one of"),
+        (
+            ["coverage", "--radius", "800", "--scenario", "soon"],
+            "Error: Invalid value for '--scenario': 'soon' should be one of",
+        ),
         (["coverage", "--radius", "800", "--param", "speed=3"], "Error: unknown parameter 'speed'"),
         (["coverage", "--radius", "800", "--param", "circuity=0.5"], "Error: circuity should be at least 1"),
         (["coverage", "--radius", "800", "--target", "nowhere"], "Error: unknown layer 'nowhere'"),

@@ -36,4 +36,3 @@ def layers_table() -> str:
 
 if __name__ == "__main__":
     print(layers_table())
-
