@@ -174,6 +174,10 @@ def _prepare(frame: gpd.GeoDataFrame, entry: dict, *, datum: str, lang: str) -> 
     from geosci.crs import convert_frame
 
     out = _to_wgs84(frame, _entry_key(entry))
+    for field in (entry.get("style_by"), entry.get("color_field")):
+        if field and field not in out.columns:
+            fields = ", ".join(c for c in out.columns if c != out.geometry.name)
+            raise DataError(f"layer {entry['layer']!r} has no field {field!r} named in the recipe ({fields})")
     for field, values in entry.get("where", {}).items():
         if field not in out.columns:
             raise DataError(f"layer {entry['layer']!r} has no field {field!r} named in the recipe's 'where'")

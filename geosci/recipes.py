@@ -98,20 +98,49 @@ def load_recipe(name_or_path: str | Path) -> dict[str, Any]:
                 "or the path of a recipe .json file"
             )
     try:
-        recipe = json.loads(path.read_text(encoding="utf-8"))
+        recipe = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark (Windows editors) is fine
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"cannot read recipe {path}: {exc}") from exc
     validate_recipe(recipe, where=str(path))
     return recipe
 
 
+_RECIPE_KEYS = {"name", "title_zh", "title_en", "subtitle_zh", "subtitle_en", "layers", "view", "label_order",
+                "note_zh", "note_en"}  # fmt: skip
+_VIEW_KEYS = {"fit", "fit_layer", "bounds", "pad"}
+
+
+def _check_view(view: Any, where: str) -> None:
+    """Check a recipe's ``view``: known keys, four finite bounds, a small padding."""
+    import math
+
+    if not isinstance(view, dict):
+        raise DataError(f"{where}: 'view' should be an object with {sorted(_VIEW_KEYS)}")
+    unknown = set(view) - _VIEW_KEYS
+    if unknown:
+        raise DataError(f"{where}: unknown view keys {sorted(unknown)}; use {sorted(_VIEW_KEYS)}")
+    if "bounds" in view:
+        b = view["bounds"]
+        ok = isinstance(b, list) and len(b) == 4 and all(isinstance(v, (int, float)) for v in b)
+        if not ok or not all(math.isfinite(v) for v in b) or not (b[0] < b[2] and b[1] < b[3]):
+            raise DataError(f"{where}: view 'bounds' should be [minx, miny, maxx, maxy] in degrees, got {b!r}")
+    if "pad" in view and not (isinstance(view["pad"], (int, float)) and 0 <= view["pad"] <= 1):
+        raise DataError(f"{where}: view 'pad' should be a number from 0 to 1, got {view['pad']!r}")
+    if "fit" in view and not (isinstance(view["fit"], list) and all(isinstance(v, str) for v in view["fit"])):
+        raise DataError(f"{where}: view 'fit' should be a list of layer names or entry ids")
+
+
 def validate_recipe(recipe: Any, *, where: str = "recipe") -> None:
     """Check a recipe's structure; raise :class:`DataError` naming the first problem."""
     if not isinstance(recipe, dict):
         raise DataError(f"{where}: a recipe should be a JSON object, got {type(recipe).__name__}")
+    unknown_top = set(recipe) - _RECIPE_KEYS
+    if unknown_top:
+        raise DataError(f"{where}: unknown recipe keys {sorted(unknown_top)}; use {sorted(_RECIPE_KEYS)}")
     layers = recipe.get("layers")
     if not isinstance(layers, list) or not layers:
         raise DataError(f"{where}: 'layers' should be a non-empty list")
+    _check_view(recipe.get("view", {}), where)
     seen = set()
     for i, entry in enumerate(layers):
         here = f"{where}: layers[{i}]"
@@ -128,6 +157,14 @@ def validate_recipe(recipe: Any, *, where: str = "recipe") -> None:
             raise DataError(
                 f"{here}: unknown label options {sorted(set(label) - _LABEL_KEYS)}; use {sorted(_LABEL_KEYS)}"
             )
+        if not isinstance(entry.get("style", {}), dict):
+            raise DataError(f'{here}: \'style\' should be an object of Leaflet path options, e.g. {{"color": "#c00"}}')
+        if not isinstance(entry.get("styles", {}), dict) or not all(
+            isinstance(v, dict) for v in entry.get("styles", {}).values()
+        ):
+            raise DataError(f"{here}: 'styles' should be an object of value: style objects")
+        if "where" in entry and not isinstance(entry["where"], dict):
+            raise DataError(f"{here}: 'where' should be an object of field: [values]")
         styles = [entry.get("style", {})] + list(entry.get("styles", {}).values())
         if "style_by" in entry and not entry.get("styles"):
             raise DataError(f"{here}: 'style_by' needs 'styles'")

@@ -34,6 +34,15 @@ def corpus(tmp_path) -> Path:
     (tmp_path / "params_null.json").write_text(json.dumps({"circuity": None}))
     (tmp_path / "params_list.json").write_text("[1, 2]")
     (tmp_path / "afile").write_text("not a folder")
+    recipes = {
+        "styles_list": {"name": "x", "layers": [{"layer": "districts", "styles": [1, 2]}]},
+        "style_str": {"name": "x", "layers": [{"layer": "districts", "style": "red"}]},
+        "bounds": {"name": "x", "layers": [{"layer": "districts"}], "view": {"bounds": [1, 2]}},
+        "zoom": {"name": "x", "layers": [{"layer": "districts"}], "zoom": "十二"},
+        "style_by": {"name": "x", "layers": [{"layer": "districts", "style_by": "nope", "styles": {"a": {}}}]},
+    }
+    for name, recipe in recipes.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(recipe, ensure_ascii=False), encoding="utf-8")
     shp = tmp_path / "clusters.shp"
     read_layer("incubator_clusters")[["id", "name_zh", "geometry"]].to_file(shp, engine="pyogrio", encoding="GB18030")
     for ext in ("shp", "shx", "dbf", "prj"):  # a truncated copy: half its .shp
@@ -73,6 +82,11 @@ CASES = [
     (["layers", "export", "districts", "--out", "x.geojson", "--crs", "EPSG:5773"], "--crs"),
     (["layers", "export", "districts", "--out", "x.geojson", "--crs", "nonsense"], "--crs"),
     (["join", "universities", "--to", "districts", "--max-distance", "-1"], "--max-distance"),
+    (["map", "styles_list.json", "--out", "m.html"], "'styles' should be an object"),
+    (["map", "style_str.json", "--out", "m.html"], "'style' should be an object"),
+    (["map", "bounds.json", "--out", "m.html"], "view 'bounds' should be"),
+    (["map", "zoom.json", "--out", "m.html"], "unknown recipe keys ['zoom']"),
+    (["map", "style_by.json", "--out", "m.html"], "has no field 'nope'"),
     (["import", "trunc.shp", "--as", "x", "--out", "t.geojson"], "trunc.shp is truncated"),
     (["import", "clusters.shp", "--as", "x", "--out", "t.geojson", "--encoding", "nope"], "--encoding 'nope'"),
     (["import", "clusters.shp", "--as", "x", "--out", "t.geojson", "--encoding", "utf-16"], "never utf-16"),
@@ -92,6 +106,14 @@ def test_bad_input_exits_2_with_one_line_and_touches_nothing(runner, corpus, arg
     assert err and err[-1].startswith("Error: ") and message in err[-1], res.stderr
     assert "Traceback" not in res.output and "Error:" not in "\n".join(err[:-1])
     assert _digest(corpus) == before  # inputs unchanged, nothing written
+
+
+def test_recipe_with_a_byte_order_mark_is_read(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    recipe = {"name": "bom", "layers": [{"layer": "districts"}]}
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(recipe).encode())
+    res = runner("map", "bom.json", "--out", "bom.html")
+    assert res.exit_code == 0, res.output
 
 
 def test_upper_case_shapefile_extensions_are_read(runner, tmp_path, monkeypatch):

@@ -33,7 +33,7 @@ def _minutes(scenario: str, layer: str = "region_starting_areas"):
     frame = read_layer(layer)
     table = travel_time_matrix(model, frame, frame)
     ids = dict(zip(frame["name_zh"], frame["id"], strict=True))
-    return {(ids[o], ids[d]): m for o, d, m in table.itertuples(index=False)}
+    return {(ids[o], ids[d]): m for o, d, m in table[["origin", "destination", "minutes"]].itertuples(index=False)}
 
 
 def test_the_four_parks_are_polygons_with_equal_area_km2(areas):
