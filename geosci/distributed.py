@@ -36,7 +36,6 @@ your own, put this in ``~/.config/dask/distributed.yaml`` on the workers::
 from __future__ import annotations
 
 import contextlib
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,17 +99,9 @@ def client(scheduler: Any, *, jobs: int | None = None, processes: bool = True) -
 
 def _ordered(c, fn, shared, items, *, ahead: int) -> Iterator:
     """Submit ``fn(shared, item)`` for every item, at most ``ahead`` pending, and yield results in order."""
-    pending: deque = deque()
-    try:
-        for item in items:
-            pending.append(c.submit(fn, shared, item, pure=False))
-            if len(pending) >= ahead:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
+    from geosci.parallel import bounded_in_order
+
+    yield from bounded_in_order(lambda item: c.submit(fn, shared, item, pure=False), items, ahead=ahead)
 
 
 def _ahead(c) -> int:

@@ -65,16 +65,25 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int | None =
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    ahead = max(1, ahead or 2 * jobs)
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="geosci") as pool:
-        pending: deque = deque()
-        try:
-            for item in items:
-                pending.append(pool.submit(fn, item))
-                if len(pending) >= ahead:
-                    yield pending.popleft().result()
-            while pending:
+        yield from bounded_in_order(lambda item: pool.submit(fn, item), items, ahead=max(1, ahead or 2 * jobs))
+
+
+def bounded_in_order(submit: Callable[[Any], Any], items: Iterable, *, ahead: int) -> Iterator:
+    """Submit every item (``submit(item)`` returns a future), at most ``ahead`` pending, and yield results in order.
+
+    Works with any futures that have ``result()`` and ``cancel()``: threads
+    here, Dask's in :mod:`geosci.distributed`. Leaving early cancels what is
+    still pending.
+    """
+    pending: deque = deque()
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= ahead:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
