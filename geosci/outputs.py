@@ -13,7 +13,23 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from geosci.coverage import CoverageResult
 
-__all__ = ["write_coverage"]
+__all__ = ["write_coverage", "write_result_tables"]
+
+
+def write_result_tables(
+    result, out: str | Path, *, fmt: str | None, overwrite: bool, outputs
+) -> list[tuple[Path, str]]:
+    """Write a result's tables (``result.tables(view=...)`` and ``result.summary``) to ``out`` within ``outputs``.
+
+    JSON gets the data view, every other format every table; ``fmt`` must
+    agree with the suffix of ``out`` (``text`` accepts any).
+    """
+    from geosci.tables import write_tables
+
+    view = "data" if fmt == "json" else "all"
+    paths = write_tables(result.tables(view=view), out, fmt=None if fmt in (None, "text") else fmt,
+                         summary=result.summary, overwrite=overwrite, outputs=outputs)  # fmt: skip
+    return [(Path(p), "tables") for p in paths]
 
 
 def write_coverage(
@@ -38,7 +54,8 @@ def write_coverage(
     gaps : path, optional
         The uncovered part of each zone, per scenario, as a layer.
     map_out : path, optional
-        A coverage map of the last scenario (offline HTML).
+        A coverage map of the last scenario: ``.html`` offline, ``.pdf``,
+        ``.png`` or ``.svg`` as a printed page.
     overwrite : bool
 
     Returns
@@ -53,12 +70,7 @@ def write_coverage(
             if fmt == "geojson":
                 done.append((write_layer(result.features, out, overwrite=overwrite, outputs=outputs), "targets"))
             else:
-                from geosci.tables import write_tables
-
-                view = "data" if fmt == "json" else "all"
-                for p in write_tables(result.tables(view=view), out, fmt=None if fmt in (None, "text") else fmt,
-                                      summary=result.summary, overwrite=overwrite, outputs=outputs):  # fmt: skip
-                    done.append((Path(p), "tables"))
+                done += write_result_tables(result, out, fmt=fmt, overwrite=overwrite, outputs=outputs)
         if gaps:
             write_layer(result.gaps, gaps, overwrite=overwrite, outputs=outputs)
             done.append((Path(gaps), f"{len(result.gaps)} gap geometries"))

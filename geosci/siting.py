@@ -1279,7 +1279,7 @@ def write_result(
     fmt : str, optional
         The format asked for; it must agree with ``out``'s suffix.
     map_out : path, optional
-        The siting map (offline HTML).
+        The siting map: ``.html`` offline, ``.pdf``, ``.png`` or ``.svg`` as a printed page.
     overwrite : bool
 
     Returns
@@ -1291,12 +1291,9 @@ def write_result(
     done: list[tuple[Path, str]] = []
     with OutputSet() as outputs:
         if out:
-            from geosci.tables import write_tables
+            from geosci.outputs import write_result_tables
 
-            view = "data" if fmt == "json" else "all"
-            for p in write_tables(result.tables(view=view), out, fmt=None if fmt in (None, "text") else fmt,
-                                  summary=result.summary, overwrite=overwrite, outputs=outputs):  # fmt: skip
-                done.append((Path(p), "tables"))
+            done += write_result_tables(result, out, fmt=fmt, overwrite=overwrite, outputs=outputs)
         if map_out:
             from geosci.mapfiles import write_result_map
 
