@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geosci.errors import LayerNotFoundError, ParameterError
+from geosci.params import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
 __all__ = [
+    "STATUSES",
     "catalog",
     "file_sha256",
     "get_entry",
@@ -44,7 +46,6 @@ __all__ = [
 ]
 
 REQUIRED_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "source")
-STATUSES = ("existing", "under_construction", "planned")
 
 
 def layers_dir() -> Path:

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from geosci.errors import DataError, MissingCRSError, ParameterError
+from geosci.params import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -85,8 +86,6 @@ FORMATS = {
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度坐标", "gcj_lng", "bd_lng", "wgs_lng")
 LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "纬度坐标", "gcj_lat", "bd_lat", "wgs_lat")
 CHINA = (73.0, 18.0, 136.0, 54.0)
-#: The statuses a feature may have (the same as :data:`geosci.catalog.STATUSES`).
-STATUSES = ("existing", "under_construction", "planned")
 #: Points further than this many times the median distance from the data's centre are outliers ...
 OUTLIER_FACTOR = 10.0
 #: ... and at least this far (metres).

@@ -56,9 +56,7 @@ def write_result_map(
 
         write_print(recipe, path, frames=frames, dpi=dpi, overwrite=overwrite, outputs=outputs)
         return Path(path)
-    from geosci.io import write_bytes
     from geosci.mapping import build_map
-    from geosci.offline import map_to_html
+    from geosci.offline import write_map
 
-    return write_bytes(map_to_html(build_map(recipe, frames=frames)).encode("utf-8"), path, overwrite=overwrite,
-                       outputs=outputs)  # fmt: skip
+    return write_map(build_map(recipe, frames=frames), path, overwrite=overwrite, outputs=outputs)

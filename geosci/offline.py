@@ -77,7 +77,7 @@ def map_to_html(m: folium.Map) -> str:
     return page
 
 
-def write_map(m: folium.Map, path: str | Path, *, overwrite: bool = False) -> Path:
+def write_map(m: folium.Map, path: str | Path, *, overwrite: bool = False, outputs=None) -> Path:
     """Write a Folium map as one offline HTML file, atomically.
 
     Parameters
@@ -87,6 +87,8 @@ def write_map(m: folium.Map, path: str | Path, *, overwrite: bool = False) -> Pa
         The ``.html`` file to write.
     overwrite : bool
         Replace an existing file; otherwise :class:`~geosci.errors.OutputExistsError`.
+    outputs : geosci.io.OutputSet, optional
+        Make the file visible together with a command's other files.
 
     Returns
     -------
@@ -94,4 +96,4 @@ def write_map(m: folium.Map, path: str | Path, *, overwrite: bool = False) -> Pa
     """
     from geosci.io import write_bytes
 
-    return write_bytes(map_to_html(m).encode("utf-8"), path, overwrite=overwrite)
+    return write_bytes(map_to_html(m).encode("utf-8"), path, overwrite=overwrite, outputs=outputs)

@@ -17,7 +17,7 @@ from typing import Any
 
 from geosci.errors import DataError
 
-__all__ = ["SCENARIOS", "AccessParams", "scenario_statuses"]
+__all__ = ["SCENARIOS", "SCENARIO_NAMES", "STATUSES", "AccessParams", "scenario_statuses"]
 
 # Scenarios are cumulative: each adds the lines of one more status.
 SCENARIOS: dict[str, tuple[str, ...]] = {
@@ -25,6 +25,12 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "under_construction": ("existing", "under_construction"),
     "planned": ("existing", "under_construction", "planned"),
 }
+
+STATUSES: tuple[str, ...] = SCENARIOS["planned"]
+"""Every status a feature can have: existing, under_construction, planned."""
+
+SCENARIO_NAMES = ("existing", "+under_construction", "+planned")
+"""The scenarios as the command line names them."""
 
 
 def scenario_statuses(name: str) -> tuple[str, ...]:

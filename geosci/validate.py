@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geosci.catalog import REQUIRED_FIELDS, STATUSES, catalog, file_sha256, get_entry, layers_dir, list_layers
+from geosci.catalog import REQUIRED_FIELDS, catalog, file_sha256, get_entry, layers_dir, list_layers
+from geosci.params import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

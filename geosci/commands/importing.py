@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from geosci.catalog import STATUSES
 from geosci.commands.main import main
 from geosci.commands.options import crs_option, format_option, out_option, overwrite_option
+from geosci.params import STATUSES
 
 
 @main.command("import")

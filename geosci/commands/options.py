@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import click
 
+from geosci.params import SCENARIO_NAMES
 from geosci.tables import TABLE_FORMATS
 
 __all__ = [
@@ -123,9 +124,6 @@ def zone_field_option(f: Callable) -> Callable:
 def select_option(what: str = "origins") -> Callable:
     """Return the ``--select FIELD=VALUE`` option."""
     return click.option("--select", multiple=True, metavar="FIELD=VALUE", help=f"Keep only matching {what}.")
-
-
-SCENARIO_NAMES = ("existing", "+under_construction", "+planned")
 
 
 def _scenario(ctx, param, value):
