@@ -73,11 +73,11 @@ PLAUSIBLE_MINUTES = 240.0  # door-to-door times beyond this within a city call f
 class _Tally:
     """Plausibility counts gathered chunk by chunk, warned about once at the end."""
 
-    def __init__(self, accuracy: tuple[np.ndarray, np.ndarray, float] | None = None) -> None:
+    def __init__(self, accuracy: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.size = self.long = self.unreachable = 0
         self.longest = -np.inf
-        # positional accuracy of origins and destinations (m) and walking minutes per metre
-        self.accuracy = accuracy or (np.zeros(0), np.zeros(0), 0.0)
+        # minutes the positional accuracy of each origin and each destination could add or take away
+        self.accuracy = accuracy or (np.zeros(0), np.zeros(0))
 
     def add(self, minutes: np.ndarray) -> None:
         finite = np.isfinite(minutes)
@@ -184,9 +184,9 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
         t[i : i + len(block)] = block / 60.0
     _warn_implausible(t)
     o, d = feature_names(origins), feature_names(destinations)
-    acc = (_accuracy_m(origins)[:, None] + _accuracy_m(destinations)[None, :]).ravel()
-    pm = np.round(acc * _walk_min_per_m(model), 2)
+    pm = (position_minutes(model, origins)[:, None] + position_minutes(model, destinations)[None, :]).ravel()
     minutes = np.round(t.ravel(), 2)
+    pm = np.where(minutes == 0, 0.0, np.round(pm, 2))  # one place to itself: its error cancels
     return pd.DataFrame({
         "origin": np.repeat(o, len(d)), "destination": np.tile(d, len(o)), "minutes": minutes,
         "plus_minus_min": pm, "approximate": pm >= 0.1 * minutes,
@@ -208,6 +208,116 @@ def _accuracy_m(frame: gpd.GeoDataFrame) -> np.ndarray:
         return np.zeros(len(frame))
     return pd.to_numeric(frame["accuracy_m"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
 
+
+def position_minutes(model, frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Minutes of travel each feature's positional accuracy could add or take away.
+
+    A feature may be off by its ``accuracy_m``; the model turns those
+    metres into time at the speed of the first leg: walking (straight line ×
+    circuity), or, in a regional model whose stations are reached by local
+    transport (per-station ``access_mps``), the access speed of the
+    feature's nearest station. In a model with zones, an area that travels
+    from its anchor (its main place) is as uncertain as the anchor: its
+    ``anchor_accuracy_m`` counts instead.
+
+    Parameters
+    ----------
+    model : TravelModel
+    frame : GeoDataFrame
+
+    Returns
+    -------
+    ndarray
+        Minutes per feature (0 where the frame says nothing of its accuracy).
+    """
+    import pandas as pd
+
+    metres = _accuracy_m(frame)
+    if getattr(model, "zones", None) and "anchor_accuracy_m" in frame.columns:
+        anchor = pd.to_numeric(frame["anchor_accuracy_m"], errors="coerce").to_numpy(dtype=float)
+        metres = np.where(np.isfinite(anchor), anchor, metres)
+    speed = getattr(model, "access_mps", None)
+    if speed is None or not len(frame):
+        return metres * _walk_min_per_m(model)
+    from scipy.spatial import cKDTree
+
+    _, nearest = cKDTree(model.station_xy).query(xy_of(frame, model.crs))
+    return metres * model.params.circuity / np.asarray(speed)[nearest] / 60.0
+
+
+LEGS_MAX_PAIRS = 10_000
+"""The most origin-destination pairs :func:`trip_legs` describes (it weighs every boarding and alighting pair)."""
+
+
+def trip_legs(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) -> pd.DataFrame:
+    """How each fastest trip of a walk + rail model is made: the stations boarded and left, and each leg's time.
+
+    The legs are those of the trip :meth:`TransitModel.times` times: the
+    station pair minimising access + station-to-station + egress, or
+    walking all the way where that is faster. ``ride_min`` is
+    station-to-station, waits for the first train and changes included: a
+    regional model's figure to compare with timetables, while ``minutes``
+    is door to door from each park's main place.
+
+    Parameters
+    ----------
+    model : TransitModel
+        A sketch or GTFS model (a street network has no stations to name).
+    origins, destinations : GeoDataFrame
+        At most :data:`LEGS_MAX_PAIRS` pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``origin, destination, minutes, mode, board, access_min, ride_min,
+        alight, egress_min``. ``mode`` is ``rail``; ``local`` when the trip
+        enters and leaves at the same station without riding (in a
+        regional model: local transport through the station's area);
+        ``walk`` when walking all the way is faster (stations empty); or
+        ``none`` when the destination cannot be reached.
+    """
+    import pandas as pd
+
+    from geosci.errors import ParameterError
+
+    if not all(hasattr(model, a) for a in ("station_times", "_access", "stations")):
+        raise ParameterError("legs", "{name} needs a model with stations (the sketch rail or a GTFS feed)")
+    pairs = len(origins) * len(destinations)
+    if pairs > LEGS_MAX_PAIRS:
+        raise ParameterError("legs", f"{{name}} describes at most {LEGS_MAX_PAIRS:,} trips, not {pairs:,}: select "
+                                     "fewer origins")  # fmt: skip
+    o_xy, d_xy = xy_of(origins, model.crs), xy_of(destinations, model.crs)
+    access, egress, between = model._access(o_xy), model._access(d_xy), model.station_times
+    via = access[:, :, None] + between[None, :, :]  # (o, k, l): boarding at k, leaving at l
+    total = via[:, None, :, :] + egress[None, :, None, :]  # (o, d, k, l)
+    flat = total.reshape(len(o_xy), len(d_xy), -1)
+    best = flat.argmin(axis=2)
+    k, l_ = np.divmod(best, len(model.station_xy))
+    rail = np.take_along_axis(flat, best[..., None], axis=2)[..., 0]
+    walk = model.walk_seconds(o_xy, d_xy)
+    by_rail = rail < walk
+    names = np.asarray(feature_names(model.stations), dtype=object)
+    oi, di = np.meshgrid(np.arange(len(o_xy)), np.arange(len(d_xy)), indexing="ij")
+    a_s = access[oi, k]
+    r_s = between[k, l_]
+    e_s = egress[di, l_]
+
+    def minutes(seconds):
+        return np.where(by_rail, np.round(seconds / 60.0, 2), np.nan).ravel()
+
+    total_s = np.where(by_rail, rail, walk)
+    return pd.DataFrame({
+        "origin": np.repeat(feature_names(origins), len(d_xy)),
+        "destination": np.tile(feature_names(destinations), len(o_xy)),
+        "minutes": np.round(total_s / 60.0, 2).ravel(),
+        "mode": np.where(by_rail, np.where(k == l_, "local", "rail"),
+                         np.where(np.isfinite(walk), "walk", "none")).ravel(),
+        "board": np.where(by_rail, names[k], "").ravel(), "access_min": minutes(a_s),
+        "ride_min": minutes(r_s), "alight": np.where(by_rail, names[l_], "").ravel(), "egress_min": minutes(e_s),
+    })  # fmt: skip
+
+
+LEGS_TITLES = ("出行分段（上车站、乘车、下车站）", "Trip legs (boarding station, ride, alighting station)")
 
 MATRIX_TITLES = ("出行时间矩阵（分钟）", "Travel-time matrix (minutes)")
 STREAMED_SUFFIXES = (".csv", ".parquet")
@@ -268,7 +378,7 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
     o_names = np.asarray(feature_names(o_frame), dtype=object)
     d_names = list(feature_names(d_frame))
     blocks = iter_times(model, o_xy, d_xy, chunk=chunk, jobs=jobs, scheduler=scheduler)
-    tally = _Tally(accuracy=(_accuracy_m(o_frame), _accuracy_m(d_frame), _walk_min_per_m(model)))
+    tally = _Tally(accuracy=(position_minutes(model, o_frame), position_minutes(model, d_frame)))
     with OutputSet() as outputs:
         with atomic_path(out, overwrite=overwrite, outputs=outputs) as tmp:
             if kind == ".csv":
@@ -296,9 +406,9 @@ def _block_rows(start: int, block: np.ndarray, o_names: np.ndarray, d_names: lis
     minutes = block / 60.0
     tally.add(minutes)
     names = o_names[start : start + len(block)]
-    o_acc, d_acc, per_m = tally.accuracy
-    pm = np.round((o_acc[start : start + len(block), None] + d_acc[None, :]).ravel() * per_m, 2)
+    o_min, d_min = tally.accuracy
     m = np.round(minutes.ravel(), 2)
+    pm = np.where(m == 0, 0.0, np.round((o_min[start : start + len(block), None] + d_min[None, :]).ravel(), 2))
     return np.repeat(names, len(d_names)), d_names * len(block), m, pm, pm >= 0.1 * m
 
 
@@ -691,23 +801,25 @@ def _layer(value, select=(), what: str = "the layer"):
     return select_features(frame, tuple(select), what=str(what)) if select else frame
 
 
-def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False, jobs: int | None = 1,
-                  scheduler=None) -> list:  # fmt: skip
-    """Travel-time matrix between two layers (names, files or frames) as a table.
+def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False, legs: bool = False,
+                  jobs: int | None = 1, scheduler=None) -> list:  # fmt: skip
+    """Travel-time matrix between two layers (names, files or frames) as a table, and optionally its trips' legs.
 
     ``wide`` gives one row per origin and one column per destination (for
     people); otherwise the long table ``origin, destination, minutes``.
+    ``legs`` adds the table of :func:`trip_legs`.
     """
     from geosci.tables import Table
 
-    table = travel_time_matrix(model, _layer(origins, select, origins), _layer(destinations), jobs=jobs,
-                               scheduler=scheduler)  # fmt: skip
+    o_frame, d_frame = _layer(origins, select, origins), _layer(destinations)
+    extra = [Table("legs", trip_legs(model, o_frame, d_frame), *LEGS_TITLES)] if legs else []
+    table = travel_time_matrix(model, o_frame, d_frame, jobs=jobs, scheduler=scheduler)
     if wide:
         cell = [f"{m:g}" + (f" ±{p:g}" if p > 0 else "") for m, p in zip(table["minutes"], table["plus_minus_min"],
                                                                          strict=True)]  # fmt: skip
         table = table.assign(cell=cell).pivot(index="origin", columns="destination", values="cell").reset_index()
         table.columns.name = None
-    return [Table("matrix", table, *MATRIX_TITLES)]
+    return [Table("matrix", table, *MATRIX_TITLES), *extra]
 
 
 def score_tables(model, origins, destinations, *, method: str, threshold=None, beta=None, supply_field=None,

@@ -47,6 +47,7 @@ __all__ = [
     "TILES",
     "Basemap",
     "add_furniture",
+    "page_table_html",
     "build_map",
     "draw_layers",
     "legend_entries",
@@ -659,6 +660,12 @@ _CSS = f"""
 .geosci-legend, .geosci-title, .geosci-note, .geosci-north, .geosci-scale {{background: rgba(255,255,255,0.92);
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 {FONT}; color: #222;}}
 .geosci-legend {{padding: 6px 8px; max-height: 60vh; overflow-y: auto;}}
+.geosci-targets {{max-width: 300px; font-size: 11px;}}
+.geosci-targets table {{border-collapse: collapse; width: 100%;}}
+.geosci-targets th, .geosci-targets td {{border-top: 1px solid #ccc; padding: 1px 3px; text-align: left;}}
+.geosci-targets td:last-child {{white-space: nowrap; text-align: right;}}
+.geosci-targets .geosci-table-title {{font-weight: bold; margin-bottom: 2px;}}
+.geosci-targets .cap {{color: #555; font-size: 10px;}}
 .geosci-legend-title {{font-weight: bold; margin-bottom: 3px;}}
 .geosci-legend-group {{font-weight: bold; margin-top: 2px;}}
 .geosci-legend-row {{display: flex; align-items: center; gap: 5px; white-space: nowrap;}}
@@ -785,6 +792,28 @@ def footer_text(*, datum: str, lang: str, basemap: Basemap | None) -> str:
     return " · ".join(bits)
 
 
+def page_table_html(name: str | None, *, lang: str) -> str:
+    """Return a recipe's ``page_table`` (indicators and targets, titled and sourced) as an HTML box, or ``""``."""
+    if not name:
+        return ""
+    from geosci.catalog import get_table_entry, read_table
+
+    entry, frame = get_table_entry(name), read_table(name)
+    side = "en" if lang == "en" else "zh"
+    title = entry["title_en"] if side == "en" else entry["title_zh"]
+    head = {"zh": ("指标", "目标"), "en": ("Indicator", "Target")}[side]
+    body = "".join(
+        f"<tr><td>{html.escape(str(i))}</td><td>{html.escape(str(t))}</td></tr>"
+        for i, t in zip(frame[f"indicator_{side}"], frame[f"target_{side}"], strict=True)
+    )
+    source = {"zh": "来源", "en": "Source"}[side]
+    return (
+        f'<div class="geosci-page-table"><div class="geosci-table-title">{html.escape(title)}</div>'
+        f"<table><tr><th>{head[0]}</th><th>{head[1]}</th></tr>{body}</table>"
+        f'<div class="cap">{source}: {html.escape(str(entry["source"]))}</div></div>'
+    )
+
+
 def add_furniture(
     m: folium.Map,
     recipe: dict[str, Any],
@@ -807,6 +836,9 @@ def add_furniture(
     _control(m, NORTH_ARROW, position="topleft", css_class="geosci-north geosci-obstacle")
     _control(m, legend_html(legend_entries(recipe, prepared, lang=lang), lang), position="bottomright",
              css_class="geosci-legend geosci-obstacle")  # fmt: skip
+    table = page_table_html(recipe.get("page_table"), lang=lang)
+    if table:
+        _control(m, table, position="topright", css_class="geosci-legend geosci-targets geosci-obstacle")
     add_scale_bar(m, position="bottomleft")
     _control(m, f"{html.escape(note)} [{html.escape(footer_text(datum=datum, lang=lang, basemap=basemap))}]",
              position="bottomleft", css_class="geosci-note geosci-obstacle")  # fmt: skip

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -28,7 +29,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from geosci.params import AccessParams
 
-__all__ = ["TravelModel", "make_model"]
+__all__ = ["CITY_NETWORK", "REGION_NETWORK", "TravelModel", "curated_network", "make_model"]
+
+CITY_NETWORK = ("rail_stations", "rail_lines")
+"""The curated city rail network (stations, lines): the science city's metro and suburban lines."""
+REGION_NETWORK = ("region_rail_stations", "region_rail_lines")
+"""The curated regional rail network (stations, lines) between the four starting areas."""
 
 
 @runtime_checkable
@@ -49,11 +55,34 @@ class TravelModel(Protocol):
         """Model, scenario, sources and parameters, for run summaries."""
 
 
+def curated_network(layers: Sequence[object] = ()) -> tuple[str, str]:
+    """Return the curated (stations, lines) that suit the layers a question is asked about.
+
+    The regional network when any of ``layers`` is a curated layer of the
+    regional scale (``region_starting_areas`` ...), whose places the city
+    network cannot reach; the city network otherwise (files and frames
+    included).
+
+    Examples
+    --------
+    >>> curated_network(["region_starting_areas"])
+    ('region_rail_stations', 'region_rail_lines')
+    >>> curated_network(["incubator_clusters", "centres"])
+    ('rail_stations', 'rail_lines')
+    """
+    from geosci.catalog import catalog
+
+    entries = catalog()["layers"]
+    regional = any(isinstance(n, str) and entries.get(n, {}).get("scale") == "region" for n in layers)
+    return REGION_NETWORK if regional else CITY_NETWORK
+
+
 def make_model(
     *,
     scenario: str = "existing",
-    stations: str | Path | gpd.GeoDataFrame = "rail_stations",
-    lines: str | Path | gpd.GeoDataFrame = "rail_lines",
+    stations: str | Path | gpd.GeoDataFrame | None = None,
+    lines: str | Path | gpd.GeoDataFrame | None = None,
+    for_layers: Sequence[object] = (),
     network: str | Path | None = None,
     gtfs: str | Path | None = None,
     gtfs_date: str | None = None,
@@ -66,8 +95,13 @@ def make_model(
     scenario : {"existing", "+under_construction", "+planned"}
         Lines open in the sketch model (ignored by the GTFS and OSM models,
         whose network is what the files hold).
-    stations, lines : str, path or GeoDataFrame
-        Stations and lines of the sketch model (catalog names, files or frames).
+    stations, lines : str, path or GeoDataFrame, optional
+        Stations and lines of the sketch model (catalog names, files or
+        frames); by default the curated network that suits ``for_layers``
+        (:func:`curated_network`).
+    for_layers : sequence
+        The layers the model will be asked about (names, files or frames):
+        regional layers get the regional network by default.
     network : path, optional
         An OSM ``.osm.pbf`` extract: walk on its streets.
     gtfs : path, optional
@@ -99,7 +133,15 @@ def make_model(
         return build_gtfs(gtfs, params=params, date=gtfs_date)
     from geosci.sketch import build_sketch
 
+    default = curated_network(for_layers)
+    stations = default[0] if stations is None else stations
+    lines = default[1] if lines is None else lines
+
     def frame(value):
         return value if hasattr(value, "geometry") else read_layer(value)
 
-    return build_sketch(frame(stations), frame(lines), params=params, scenario=scenario)
+    model = build_sketch(frame(stations), frame(lines), params=params, scenario=scenario)
+    named = [str(v) for v in (stations, lines) if not hasattr(v, "geometry")]
+    if named:
+        model.sources = (f"layers: {', '.join(named)}",)
+    return model

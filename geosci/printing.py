@@ -229,9 +229,17 @@ body {{width: {w}mm !important; height: {h}mm !important; position: relative; ov
   line-height: 1.25; margin: 0.25mm 0;}}
 .geosci-page-legend .geosci-swatch {{width: {8 * f:.2f}mm; height: {4 * f:.2f}mm; flex: none;}}
 .geosci-page-legend .geosci-legend-label {{white-space: normal;}}
+.geosci-page-table {{flex: none; padding: {1.2 * f:.2f}mm !important;}}
+.geosci-page-table .geosci-table-title {{font-size: {pt(7)}; font-weight: bold; margin-bottom: 0.6mm;}}
+.geosci-page-table table {{border-collapse: collapse; width: 100%; font-size: {pt(6)};}}
+.geosci-page-table th, .geosci-page-table td {{border-top: {0.15 * f:.2f}mm solid #bbb; padding: 0.3mm 0.6mm;
+  text-align: left; vertical-align: top; line-height: 1.2;}}
+.geosci-page-table td:last-child, .geosci-page-table th:last-child {{white-space: nowrap; text-align: right;}}
+.geosci-page-table .cap {{font-size: {pt(5.4)}; color: #444; margin-top: 0.5mm;}}
 .geosci-page-inset {{flex: none; width: {"100%" if page.landscape else f"{75 * f:.1f}mm"}; padding: 1mm !important;}}
 .geosci-page-inset .cap {{font-size: {pt(6)}; color: #444; margin-bottom: 0.5mm;}}
 .geosci-page-inset svg {{display: block; width: 100%; height: auto;}}
+.geosci-page-table ~ .geosci-page-inset svg {{width: {"58%" if page.landscape else "100%"}; margin: 0 auto;}}
 .geosci-page-note {{position: absolute; {_box(boxes["note"])} box-sizing: border-box; font-size: {pt(5.4)};
   line-height: 1.28; color: #333; overflow: hidden; column-count: {2 if page.landscape else 1};
   column-gap: {4 * f:.2f}mm; border-top: {0.3 * f:.2f}mm solid #333; padding-top: {1 * f:.2f}mm;}}
@@ -247,10 +255,12 @@ body {{width: {w}mm !important; height: {h}mm !important; position: relative; ov
 """
 
 
-def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> str:
-    """Return an SVG locator: Chongqing's districts (the science city's five filled), the frame as a red box.
+def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> tuple[str, bool]:
+    """Return an SVG locator and whether it is regional.
 
-    The frame's box is set by the page's script from the map's real bounds.
+    Chongqing's districts (the science city's five filled) are drawn, and
+    Sichuan's cities as well when the frame reaches beyond Chongqing; the
+    frame is a red box, set by the page's script from the map's real bounds.
     """
     import math
 
@@ -261,7 +271,12 @@ def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> str:
 
     context = read_layer("chongqing_districts") if "chongqing_districts" in list_layers() else None
     five = read_layer("districts")
-    frames = [f for f in (context, five) if f is not None]
+    sichuan = None
+    if context is not None and "sichuan_cities" in list_layers():
+        home = shapely.box(*context.total_bounds)
+        if not home.buffer(0.05).contains(shapely.box(*bounds)):
+            sichuan = read_layer("sichuan_cities")
+    frames = [f for f in (context, sichuan, five) if f is not None]
     arr = np.array([f.total_bounds for f in frames] + [bounds])
     minx, miny, maxx, maxy = arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max()
     pad = 0.04 * max(maxx - minx, maxy - miny)
@@ -285,17 +300,19 @@ def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> str:
         return "".join(out)
 
     shapes = []
-    if context is not None:
-        shapes += [
-            f'<path d="{path(g)}" fill="#f1efe9" stroke="#b9b3a6" stroke-width="0.6"/>' for g in context.geometry
-        ]
+    for frame in (sichuan, context):
+        if frame is not None:
+            shapes += [
+                f'<path d="{path(g)}" fill="#f1efe9" stroke="#b9b3a6" stroke-width="0.6"/>' for g in frame.geometry
+            ]
     shapes += [f'<path d="{path(g)}" fill="#e4d7b8" stroke="#7a6f5f" stroke-width="0.8"/>' for g in five.geometry]
     proj = json.dumps({"minx": minx, "maxy": maxy, "kx": kx, "k": k})
     return (
         f'<svg class="geosci-inset" viewBox="0 0 {vw:.0f} {vh:.0f}" data-proj=\'{proj}\'>'
         + "".join(shapes)
         + '<rect id="geosci-inset-frame" x="0" y="0" width="0" height="0" fill="rgba(214,40,40,0.12)"'
-        ' stroke="#d62828" stroke-width="2.5"/></svg>'
+        ' stroke="#d62828" stroke-width="2.5"/></svg>',
+        sichuan is not None,
     )
 
 
@@ -369,7 +386,15 @@ def add_page_furniture(
     from branca.element import Element, MacroElement
     from jinja2 import Template
 
-    from geosci.mapping import NORTH_ARROW, _control, add_scale_bar, legend_entries, legend_html, map_title
+    from geosci.mapping import (
+        NORTH_ARROW,
+        _control,
+        add_scale_bar,
+        legend_entries,
+        legend_html,
+        map_title,
+        page_table_html,
+    )
 
     boxes = _layout(page)
     shown = _frame_bounds(bounds, boxes["map"][2] / boxes["map"][3])
@@ -381,13 +406,20 @@ def add_page_furniture(
         + (f'<div class="sub">{html.escape(sub)}</div>' if sub else "")
     )
     panel_w = boxes["panel"][2] if page.landscape else boxes["panel"][3] * 1.1
-    inset_cap = {"zh": "位置示意：图框（红）在重庆市内", "en": "Locator: the frame (red) within Chongqing"}
+    svg, regional = _inset(bounds, panel_w)
+    inset_cap = (
+        {"zh": "位置示意：图框（红）在川渝两地", "en": "Locator: the frame (red) within Sichuan and Chongqing"}
+        if regional
+        else {"zh": "位置示意：图框（红）在重庆市内", "en": "Locator: the frame (red) within Chongqing"}
+    )
     inset = (
         f'<div class="geosci-page-inset"><div class="cap">{html.escape(inset_cap.get(lang, inset_cap["zh"]))}'
-        f"</div>{_inset(bounds, panel_w)}</div>"
+        f"</div>{svg}</div>"
     )
+    table = page_table_html(recipe.get("page_table"), lang=lang)
     panel = (
-        f'<div class="geosci-panel"><div class="geosci-page-legend">{legend_html(rows, lang)}</div>{inset}</div>'
+        f'<div class="geosci-panel"><div class="geosci-page-legend">{legend_html(rows, lang)}</div>{table}{inset}'
+        "</div>"
         f'<div class="geosci-page-note">{_note_html(recipe, lang=lang, datum=datum, basemap=basemap)}</div>'
     )
     root = m.get_root()
@@ -546,6 +578,28 @@ def write_print(
     )  # fmt: skip
 
 
+def _route_out(out, *, pdf, png, svg):
+    """Send an ``out`` ending in .pdf, .png or .svg to that page (a planner's ``--out map.pdf`` is a page).
+
+    Any other suffix but .html/.htm is refused, never written as HTML under a misleading name.
+    """
+    if out is None:
+        return out, pdf, png, svg
+    suffix = Path(str(out)).suffix.lower()
+    if suffix in (".html", ".htm"):
+        return out, pdf, png, svg
+    pages = {"pdf": pdf, "png": png, "svg": svg}
+    fmt = suffix[1:]
+    if fmt not in pages:
+        raise ParameterError("out", f"{{name}} {str(out)!r} should end in .html (the map), or .pdf, .png or .svg "
+                                    "(a printed page)")  # fmt: skip
+    if pages[fmt]:
+        raise ParameterError("out", f"{{name}} {str(out)!r} asks for the {fmt} page, already asked for as "
+                                    f"{str(pages[fmt])!r}: give one")  # fmt: skip
+    pages[fmt] = out
+    return None, pages["pdf"], pages["png"], pages["svg"]
+
+
 def make_map_outputs(
     recipe: str | Path | dict | None,
     *,
@@ -575,6 +629,7 @@ def make_map_outputs(
         The user's own vector files, drawn on top (credited to their files in the note).
     out : path, optional
         The HTML file; by default ``<recipe name>.html`` when no page is asked for.
+        Ending in .pdf, .png or .svg it names that printed page instead.
     pdf, png, svg : path, optional
         Printed pages (see :func:`write_print`); each suffix must match.
     tiles, tiles_key, lang, extent, title
@@ -596,6 +651,7 @@ def make_map_outputs(
 
     if recipe is None and not add:
         raise GeosciError("give a RECIPE (district, axis, region, transit, incubators) or --add FILE")
+    out, pdf, png, svg = _route_out(out, pdf=pdf, png=png, svg=svg)
     pages = [(p, f) for p, f in ((pdf, "pdf"), (png, "png"), (svg, "svg")) if p]
     for path, fmt in pages:  # refuse before any work
         try:

@@ -34,7 +34,11 @@ styles, so it always matches what is drawn. Further keys:
   values; ``based_on`` (catalog layers) and ``note_zh``/``note_en``: what the
   source note credits for a layer computed by geosci;
 - ``title_zh``/``title_en`` and ``subtitle_zh``/``subtitle_en``: the title
-  block.
+  block;
+- ``page_table``: a curated table (``national_targets_2025``) with
+  ``indicator_zh``/``indicator_en`` and ``target_zh``/``target_en``
+  columns, set beside the map on the printed page with its title and
+  source.
 """
 
 from __future__ import annotations
@@ -106,7 +110,25 @@ def load_recipe(name_or_path: str | Path) -> dict[str, Any]:
 
 
 _RECIPE_KEYS = {"name", "title_zh", "title_en", "subtitle_zh", "subtitle_en", "layers", "view", "label_order",
-                "note_zh", "note_en"}  # fmt: skip
+                "note_zh", "note_en", "page_table"}  # fmt: skip
+PAGE_TABLE_COLUMNS = ("indicator_zh", "indicator_en", "target_zh", "target_en")
+"""The columns a recipe's ``page_table`` needs."""
+
+
+def _check_page_table(name: Any, where: str) -> None:
+    """Check a recipe's ``page_table``: a curated table with indicator and target columns."""
+    from geosci.catalog import list_tables
+
+    if not isinstance(name, str) or name not in list_tables():
+        raise DataError(f"{where}: 'page_table' should name a curated table ({', '.join(list_tables())}), "
+                        f"got {name!r}")  # fmt: skip
+    from geosci.catalog import get_table_entry
+
+    missing = [c for c in PAGE_TABLE_COLUMNS if c not in get_table_entry(name)["columns"]]
+    if missing:
+        raise DataError(f"{where}: the page table {name!r} lacks the columns {missing}")
+
+
 _VIEW_KEYS = {"fit", "fit_layer", "bounds", "pad"}
 
 
@@ -141,6 +163,8 @@ def validate_recipe(recipe: Any, *, where: str = "recipe") -> None:
     if not isinstance(layers, list) or not layers:
         raise DataError(f"{where}: 'layers' should be a non-empty list")
     _check_view(recipe.get("view", {}), where)
+    if "page_table" in recipe:
+        _check_page_table(recipe["page_table"], where)
     seen = set()
     for i, entry in enumerate(layers):
         here = f"{where}: layers[{i}]"

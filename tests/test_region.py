@@ -164,3 +164,110 @@ def test_region_page_shows_the_parks_corridor_and_links():
     html = map_to_html(build_map(load_recipe("region"), lang="zh"))
     for text in ("西部（成都）科学城", "成渝中线高速铁路", "简阳市", "先行启动区所在区县", "绵阳市"):
         assert text in html or json.dumps(text)[1:-1] in html, text  # as text, or escaped in the GeoJSON
+
+
+def test_regional_layers_get_the_regional_network_by_default():
+    """The issue's own command, without --stations/--lines: regional rail, not walking (94 h before)."""
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "region_starting_areas", "--to",
+                                    "region_starting_areas", "--format", "json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert "region_rail_stations" in " ".join(out["summary"]["sources"])
+    rows = out["matrix"]
+    assert max(r["minutes"] for r in rows) < 240
+    # a city question keeps the city network
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "incubator_clusters", "--to", "centres",
+                                    "--format", "json"])  # fmt: skip
+    assert "region_rail" not in " ".join(json.loads(res.stdout)["summary"]["sources"])
+
+
+def test_park_times_are_as_uncertain_as_the_parks_main_places(areas):
+    """± counts each park's anchor accuracy at the local-transport speed of its nearest station."""
+    model = make_model(stations="region_rail_stations", lines="region_rail_lines")
+    frame = read_layer("region_starting_areas")
+    table = travel_time_matrix(model, frame, frame).set_index(["origin", "destination"])
+    names = areas["name_zh"]
+    stations = read_layer("region_rail_stations").set_index("id")
+    speed = float(stations["access_speed_kmh"].iloc[0]) / 3.6
+    assert (stations["access_speed_kmh"] == stations["access_speed_kmh"].iloc[0]).all()
+    expect = (areas.loc["sa-chengdu", "anchor_accuracy_m"] + areas.loc["sa-chongqing", "anchor_accuracy_m"]) * (
+        model.params.circuity / speed / 60
+    )
+    row = table.loc[(names["sa-chengdu"], names["sa-chongqing"])]
+    assert row["plus_minus_min"] == pytest.approx(expect, abs=0.01)
+    assert row["approximate"]
+    assert table.loc[(names["sa-chengdu"], names["sa-chengdu"]), "plus_minus_min"] == 0  # a place to itself
+
+
+@pytest.mark.parametrize("scenario", ["existing", "+under_construction"])
+def test_trip_legs_name_the_stations_and_the_ride_takes_one_to_two_hours(scenario):
+    from geosci.access import trip_legs
+
+    model = make_model(scenario=scenario, stations="region_rail_stations", lines="region_rail_lines")
+    frame = read_layer("region_starting_areas")
+    legs = trip_legs(model, frame, frame).set_index(["origin", "destination"])
+    times = travel_time_matrix(model, frame, frame).set_index(["origin", "destination"])
+    assert np.allclose(legs["minutes"], times.loc[legs.index, "minutes"], atol=0.011)  # the same trips
+    rail = legs[legs["mode"].isin(["rail", "local"])]
+    parts = rail["access_min"] + rail["ride_min"] + rail["egress_min"]
+    assert np.allclose(parts, rail["minutes"], atol=0.03)
+    cd_cq = legs.loc[("西部（成都）科学城", "西部（重庆）科学城")]
+    assert cd_cq["mode"] == "rail"
+    assert 60 <= cd_cq["ride_min"] <= 120  # station to station by high-speed rail, waits included
+    assert cd_cq["board"] in {"成都东站", "成都站"}
+    if scenario == "+under_construction":
+        assert cd_cq["alight"] == "重庆科学城站（在建）"  # the mid-line station in the science city
+
+
+def test_matrix_legs_from_the_command_line():
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "region_starting_areas", "--to",
+                                    "region_starting_areas", "--legs", "--format", "csv"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "成都东站" in res.stdout and "ride_min" in res.stdout
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "region_starting_areas", "--to",
+                                    "region_starting_areas", "--legs", "--out", "m.csv"])  # fmt: skip
+    assert res.exit_code == 2 and "--legs" in res.output
+
+
+def test_readme_park_to_park_figures_are_the_computed_ones():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
+    frame = read_layer("region_starting_areas").set_index("id")
+    for scenario in ("existing", "+under_construction"):
+        model = make_model(scenario=scenario, for_layers=["region_starting_areas"])
+        table = travel_time_matrix(model, frame.reset_index(), frame.reset_index()).set_index(["origin", "destination"])
+        for a, b in (("sa-chengdu", "sa-chongqing"), ("sa-chongqing", "sa-liangjiang"), ("sa-mianyang", "sa-chengdu")):
+            row = table.loc[(frame.loc[a, "name_zh"], frame.loc[b, "name_zh"])]
+            assert f"{row['minutes']:.1f} ±{row['plus_minus_min']:.1f}" in readme, (scenario, a, b)
+
+
+def test_region_page_sets_the_2025_targets_beside_the_map(tmp_path):
+    """`geosci map region --out region.pdf` writes the printed page (not HTML under a .pdf name)."""
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = tmp_path / "region.pdf"
+    res = CliRunner().invoke(main, ["map", "region", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert not (tmp_path / "region.html").exists()
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout)
+    targets = cat.read_table("national_targets_2025")
+    assert cat.get_table_entry("national_targets_2025")["title_zh"] in text
+    for indicator, target in zip(targets["indicator_zh"], targets["target_zh"], strict=True):
+        assert indicator in text and target in text
+    assert "川渝两地" in text  # the locator covers Sichuan too
+
+
+def test_map_out_names_its_kind_by_suffix(tmp_path):
+    for argv, fragment in (
+        (["--out", str(tmp_path / "r.txt")], "should end in .html"),
+        (["--out", str(tmp_path / "r.pdf"), "--pdf", str(tmp_path / "s.pdf")], "give one"),
+    ):
+        res = CliRunner().invoke(main, ["map", "region", *argv])
+        assert res.exit_code == 2 and fragment in res.output, res.output
+    assert not list(tmp_path.iterdir())

@@ -64,10 +64,13 @@ def _announce(model) -> dict:
 @format_option()
 @out_option(help="Write the matrix to this file (its suffix sets the format); .csv and .parquet are streamed "
                  "block by block, so a matrix of any size fits in memory.")  # fmt: skip
+@click.option("--legs", is_flag=True,
+              help="Also show how each trip is made: the stations boarded and left, and the access, ride and "
+                   "egress minutes (sketch and GTFS models, small matrices).")  # fmt: skip
 @model_options
 @scale_options
 @overwrite_option
-def access_matrix(origins, destinations, select, fmt, out, model, jobs, scheduler, overwrite):
+def access_matrix(origins, destinations, select, fmt, out, legs, model, jobs, scheduler, overwrite):
     """Travel-time matrix (minutes) between two layers, e.g. incubators to the three centres."""
     from pathlib import Path
 
@@ -78,7 +81,10 @@ def access_matrix(origins, destinations, select, fmt, out, model, jobs, schedule
     if streamed and fmt not in ("text", Path(out).suffix.lower()[1:]):
         raise click.BadParameter(f"{fmt} does not match the suffix of {Path(out).name}: drop --format",
                                  param_hint="--format")  # fmt: skip
-    built = model.build()
+    if streamed and legs:
+        raise click.BadParameter(f"{Path(out).name} is streamed as one table: write the legs to .xlsx, .md or "
+                                 ".json, or drop --legs", param_hint="--legs")  # fmt: skip
+    built = model.build(for_layers=(origins, destinations))
     summary = _announce(built)
     with _scheduler(scheduler, jobs) as cluster:
         if streamed:
@@ -89,7 +95,7 @@ def access_matrix(origins, destinations, select, fmt, out, model, jobs, schedule
             click.echo(f"{rows:,} origin-destination pairs", err=True)
             return
         tables = matrix_tables(built, origins, destinations, select=select, wide=fmt == "text" and not out,
-                               jobs=jobs or None, scheduler=cluster)  # fmt: skip
+                               legs=legs, jobs=jobs or None, scheduler=cluster)  # fmt: skip
     emit(tables, fmt=fmt, out=out, overwrite=overwrite, summary=summary if fmt == "json" or out else None)
 
 
@@ -108,7 +114,7 @@ def access_isochrone(origin, select, minutes, out, map_out, model, jobs, schedul
     from geosci.access import isochrones, write_isochrones
 
     check_outputs((out, "out"), (map_out, "map"), inputs=[origin, *model.inputs()], overwrite=overwrite)
-    built = model.build()
+    built = model.build(for_layers=(origin,))
     _announce(built)
     with _scheduler(scheduler, jobs) as cluster:
         iso, origins = isochrones(built, origin, sorted(set(minutes)), select=select, jobs=jobs or None,
@@ -137,7 +143,7 @@ def access_score(origins, destinations, method, threshold, beta, supply_field, d
     from geosci.access import score_tables
 
     check_outputs((out, "out"), inputs=[origins, destinations, *model.inputs()], overwrite=overwrite)
-    built = model.build()
+    built = model.build(for_layers=(origins, destinations))
     summary = _announce(built)
     tables, summary = score_tables(built, origins, destinations, method=method, threshold=threshold, beta=beta,
                                    supply_field=supply_field, demand_field=demand_field, summary=summary)  # fmt: skip
@@ -164,7 +170,7 @@ def access_surface(origin, select, cell, out, extent, zones, zone_field, fmt, mo
     from geosci.access import surface_run
 
     check_outputs((out, "out"), inputs=[origin, extent, zones, *model.inputs()], overwrite=overwrite)
-    built = model.build()
+    built = model.build(for_layers=(origin, extent, zones))
     summary = _announce(built)
     with _scheduler(scheduler, jobs) as cluster:
         info, tables = surface_run(built, origin, select=select, cell_m=cell, extent=extent, out=out, zones=zones,

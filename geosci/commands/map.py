@@ -28,7 +28,9 @@ def _tiles():
 
 @main.command("map")
 @click.argument("recipe", required=False)
-@click.option("--out", type=click.Path(dir_okay=False), help="HTML file (default: RECIPE.html, without a page).")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="HTML file (default: RECIPE.html, without a page); ending in .pdf, .png or .svg, that printed "
+                   "page.")  # fmt: skip
 @click.option("--tiles", type=_tiles(), default="none", show_default=True,
               help="Basemap: none, osm, amap, amap-satellite, tianditu, or a local .mbtiles archive (embedded, "
                    "offline). AMap tiles are GCJ-02: the layers are shifted to match them.")  # fmt: skip

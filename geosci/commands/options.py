@@ -143,8 +143,9 @@ def _scenario(ctx, param, value):
 class ModelSpec:
     """The travel-model options of one command: build the model (or just its parameters) when needed."""
 
-    def __init__(self, **args) -> None:
+    def __init__(self, defaulted: tuple[str, ...] = (), **args) -> None:
         self.args = args
+        self.defaulted = defaulted  # options left at their defaults
 
     def params(self):
         """Return the model parameters, defaults overridden by ``--param`` and ``--params``."""
@@ -152,13 +153,19 @@ class ModelSpec:
 
         return AccessParams().with_overrides(self.args["param"], self.args["params_file"])
 
-    def build(self):
-        """Build the travel model (:func:`geosci.models.make_model`)."""
+    def build(self, for_layers=()):
+        """Build the travel model (:func:`geosci.models.make_model`).
+
+        ``--stations`` and ``--lines`` left at their defaults give the
+        curated network that suits ``for_layers`` (the regional one for
+        regional layers).
+        """
         from geosci.models import make_model
 
         a = self.args
-        return make_model(scenario=a.get("scenario") or "existing", stations=a["stations"], lines=a["lines"],
-                          network=a["network"], gtfs=a["gtfs"], gtfs_date=a["gtfs_date"],
+        stations, lines = (None if n in self.defaulted else a[n] for n in ("stations", "lines"))
+        return make_model(scenario=a.get("scenario") or "existing", stations=stations, lines=lines,
+                          for_layers=for_layers, network=a["network"], gtfs=a["gtfs"], gtfs_date=a["gtfs_date"],
                           params=self.params())  # fmt: skip
 
     def inputs(self) -> list:
@@ -183,14 +190,21 @@ def model_options(f: Callable | None = None, *, scenario: bool = True) -> Callab
 
         @functools.wraps(f)
         def wrapper(**kwargs):
-            spec = ModelSpec(**{n: kwargs.pop(n) for n in names})
+            from click.core import ParameterSource
+
+            ctx = click.get_current_context()
+            left = ParameterSource.DEFAULT
+            defaulted = tuple(n for n in ("stations", "lines") if ctx.get_parameter_source(n) is left)
+            spec = ModelSpec(defaulted=defaulted, **{n: kwargs.pop(n) for n in names})
             return f(model=spec, **kwargs)
 
         opts = [
             click.option("--stations", default="rail_stations", show_default=True,
-                         help="Stations for the sketch model."),
+                         help="Stations for the sketch model (region_rail_stations by default for regional "
+                              "layers such as region_starting_areas)."),
             click.option("--lines", default="rail_lines", show_default=True,
-                         help="Lines: the sketch model's lines and the stations' statuses."),
+                         help="Lines: the sketch model's lines and the stations' statuses (region_rail_lines by "
+                              "default for regional layers)."),
             click.option("--param", "param", multiple=True, metavar="NAME=VALUE",
                          help="Override a model parameter (repeatable), e.g. walk_speed_kmh=4.5."),
             click.option("--params", "params_file", type=click.Path(exists=True, dir_okay=False),
