@@ -553,8 +553,15 @@ def score_table(
     beta: float | None = None,
     supply_field: str | None = None,
     demand_field: str | None = None,
+    chunk: int | None = None,
+    jobs: int | None = 1,
+    scheduler=None,
 ) -> pd.DataFrame:
     """Score every origin's access to the destinations (see :func:`scores`), as a table.
+
+    The times are computed block by block of origins (:func:`iter_times`)
+    and reduced as they come: memory is one block, not origins ×
+    destinations (2SFCA keeps only the pairs within the catchment, sparse).
 
     Parameters
     ----------
@@ -567,6 +574,8 @@ def score_table(
         Destination field with capacity or weight (default 1 each).
     demand_field : str, optional
         Origin field with population (2SFCA; default 1 each).
+    chunk, jobs, scheduler
+        As for :func:`iter_times`; the scores are the same for any number of jobs.
 
     Returns
     -------
@@ -574,15 +583,33 @@ def score_table(
         ``origin``, ``score`` and ``nearest_min`` (minutes to the nearest destination).
     """
     import pandas as pd
+    import scipy.sparse as sp
 
     if origins.empty or destinations.empty:
         raise DataError("origins and destinations need at least one feature each")
     supply = _numeric_field(destinations, supply_field, "supply_field")
     demand = _numeric_field(origins, demand_field, "demand_field")
-    t = model.times(xy_of(origins, model.crs), xy_of(destinations, model.crs)) / 60.0
-    s = scores(t, method=method, threshold=threshold, beta=beta, supply=supply, demand=demand)
-    return pd.DataFrame({"origin": feature_names(origins), "score": np.round(s, 6),
-                         "nearest_min": np.round(np.min(t, axis=1), 2)})  # fmt: skip
+    scores(np.zeros((0, len(destinations))), method=method, threshold=threshold, beta=beta)  # options first
+    o_xy, d_xy = xy_of(origins, model.crs), xy_of(destinations, model.crs)
+    score, nearest = np.zeros(len(o_xy)), np.full(len(o_xy), np.inf)
+    p = np.ones(len(o_xy)) if demand is None else demand
+    s = np.ones(len(d_xy)) if supply is None else supply
+    load, within = np.zeros(len(d_xy)), []
+    for start, block in iter_times(model, o_xy, d_xy, chunk=chunk, jobs=jobs, scheduler=scheduler):
+        t = block / 60.0
+        rows = slice(start, start + len(t))
+        nearest[rows] = t.min(axis=1)
+        if method == "2sfca":
+            inside = t <= threshold
+            load += (inside * p[rows, None]).sum(axis=0)
+            within.append(sp.csr_matrix(inside))
+        else:
+            score[rows] = scores(t, method=method, threshold=threshold, beta=beta, supply=s)
+    if method == "2sfca":
+        ratio = np.where(load > 0, s / np.where(load > 0, load, 1), 0.0)
+        score = np.asarray(sp.vstack(within) @ ratio).ravel()
+    return pd.DataFrame({"origin": feature_names(origins), "score": np.round(score, 6),
+                         "nearest_min": np.round(nearest, 2)})  # fmt: skip
 
 
 TILE_CELLS = 1 << 16
@@ -774,17 +801,33 @@ def write_surface(grid: np.ndarray, transform, crs: str, path, *, overwrite: boo
 def zonal_stats(
     grid: np.ndarray, transform, crs: str, zones: gpd.GeoDataFrame, *, zone_field: str = "name_zh"
 ) -> pd.DataFrame:
-    """Return mean, median, min and max minutes, and the reachable share of cells, in each zone."""
+    """Return mean, median, min and max minutes, and the reachable share of cells, in each zone.
+
+    Each zone is rasterised only over the window of the grid its bounds
+    cover (cell centres inside the zone count, as with a whole-grid mask),
+    so a small zone on a large grid costs its own cells, not the grid's.
+    """
     import pandas as pd
+    from rasterio import windows
     from rasterio.features import geometry_mask
 
+    height, width = grid.shape
     rows = []
     for name, geom in zip(zones[zone_field], zones.to_crs(crs).geometry, strict=True):
-        inside = ~geometry_mask([geom], out_shape=grid.shape, transform=transform)
-        vals = grid[inside]
+        vals = np.zeros(0, dtype=grid.dtype)
+        if geom is not None and not geom.is_empty:
+            win = windows.from_bounds(*geom.bounds, transform=transform)
+            r0, c0 = max(int(np.floor(win.row_off)) - 1, 0), max(int(np.floor(win.col_off)) - 1, 0)
+            r1 = min(int(np.ceil(win.row_off + win.height)) + 1, height)
+            c1 = min(int(np.ceil(win.col_off + win.width)) + 1, width)
+            if r1 > r0 and c1 > c0:
+                part = windows.Window(c0, r0, c1 - c0, r1 - r0)
+                inside = ~geometry_mask([geom], out_shape=(r1 - r0, c1 - c0),
+                                        transform=windows.transform(part, transform))  # fmt: skip
+                vals = grid[r0:r1, c0:c1][inside]
         ok = vals[np.isfinite(vals)]
         rows.append({
-            "zone": name, "cells": int(inside.sum()),
+            "zone": name, "cells": int(len(vals)),
             "reachable_share": round(float(len(ok) / max(len(vals), 1)), 4),
             "mean_min": round(float(ok.mean()), 2) if len(ok) else None,
             "median_min": round(float(np.median(ok)), 2) if len(ok) else None,
@@ -823,12 +866,14 @@ def matrix_tables(model, origins, destinations, *, select=(), wide: bool = False
 
 
 def score_tables(model, origins, destinations, *, method: str, threshold=None, beta=None, supply_field=None,
-                 demand_field=None, summary: dict | None = None) -> tuple[list, dict]:  # fmt: skip
+                 demand_field=None, summary: dict | None = None, jobs: int | None = 1,
+                 scheduler=None) -> tuple[list, dict]:  # fmt: skip
     """Return the accessibility scores of every origin as a table, and the run summary with the score's settings."""
     from geosci.tables import Table
 
     frame = score_table(model, _layer(origins), _layer(destinations), method=method, threshold=threshold,
-                        beta=beta, supply_field=supply_field, demand_field=demand_field)  # fmt: skip
+                        beta=beta, supply_field=supply_field, demand_field=demand_field, jobs=jobs,
+                        scheduler=scheduler)  # fmt: skip
     summary = dict(summary or {})
     summary["score"] = {"method": method, "threshold_min": threshold, "beta": beta}
     return [Table("scores", frame, "可达性得分", "Accessibility scores")], summary

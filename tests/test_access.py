@@ -128,3 +128,43 @@ def test_matrix_says_how_sure_each_time_is():
     expected = (inc["accuracy_m"].iloc[0] + centres["accuracy_m"].iloc[0]) * p.circuity / p.walk_mps / 60.0
     assert table["plus_minus_min"].iloc[0] == pytest.approx(expected, abs=0.01)
     assert (table["approximate"] == (table["plus_minus_min"] >= 0.1 * table["minutes"])).all()
+
+
+@pytest.mark.parametrize(("method", "kw"), [("cumulative", {"threshold": 40}), ("gravity", {"beta": 0.05}),
+                                            ("2sfca", {"threshold": 40})])  # fmt: skip
+def test_scores_reduced_block_by_block_equal_the_whole_matrix(method, kw):
+    """score_table reduces blocks of origins as they come; any chunk and any jobs give the dense result."""
+    from geosci.models import make_model
+
+    model = make_model()
+    origins, dests = read_layer("universities"), read_layer("incubator_clusters")
+    supply = np.arange(1.0, len(dests) + 1)
+    dests = dests.assign(cap=supply)
+    t = model.times(access.xy_of(origins, model.crs), access.xy_of(dests, model.crs)) / 60.0
+    dense = np.round(access.scores(t, method=method, supply=supply, **kw), 6)
+    for chunk, jobs in ((None, 1), (3, 2)):
+        table = access.score_table(model, origins, dests, method=method, supply_field="cap", chunk=chunk,
+                                   jobs=jobs, **kw)  # fmt: skip
+        assert np.allclose(table["score"], dense, rtol=1e-12, atol=1e-6)
+        assert np.array_equal(table["nearest_min"], np.round(t.min(axis=1), 2))
+
+
+def test_zonal_stats_on_windows_equal_whole_grid_masks():
+    from affine import Affine
+    from rasterio.features import geometry_mask
+
+    crs = "EPSG:4544"
+    zones = read_layer("districts")
+    metric = zones.to_crs(crs)
+    minx, miny, maxx, maxy = metric.total_bounds
+    transform = Affine(500.0, 0, minx - 3000, 0, -500.0, maxy + 3000)
+    shape = (int((maxy - miny + 6000) // 500), int((maxx - minx + 6000) // 500))
+    rng = np.random.default_rng(1)
+    grid = (rng.random(shape) * 90).astype("float32")
+    grid[rng.random(shape) < 0.2] = np.nan
+    stats = access.zonal_stats(grid, transform, crs, zones)
+    for row, geom in zip(stats.itertuples(), metric.geometry, strict=True):
+        vals = grid[~geometry_mask([geom], out_shape=shape, transform=transform)]
+        ok = vals[np.isfinite(vals)]
+        assert row.cells == len(vals) > 0
+        assert row.mean_min == round(float(ok.mean()), 2) and row.max_min == round(float(ok.max()), 2)

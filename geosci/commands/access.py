@@ -136,17 +136,20 @@ def access_isochrone(origin, select, minutes, out, map_out, model, jobs, schedul
 @format_option()
 @out_option()
 @model_options
+@scale_options
 @overwrite_option
-def access_score(origins, destinations, method, threshold, beta, supply_field, demand_field, fmt, out, model,
-                 overwrite):  # fmt: skip
+def access_score(origins, destinations, method, threshold, beta, supply_field, demand_field, fmt, out, model, jobs,
+                 scheduler, overwrite):  # fmt: skip
     """Cumulative-opportunity, gravity or two-step floating catchment (2SFCA) score of each origin."""
     from geosci.access import score_tables
 
     check_outputs((out, "out"), inputs=[origins, destinations, *model.inputs()], overwrite=overwrite)
     built = model.build(for_layers=(origins, destinations))
     summary = _announce(built)
-    tables, summary = score_tables(built, origins, destinations, method=method, threshold=threshold, beta=beta,
-                                   supply_field=supply_field, demand_field=demand_field, summary=summary)  # fmt: skip
+    with _scheduler(scheduler, jobs) as cluster:
+        tables, summary = score_tables(built, origins, destinations, method=method, threshold=threshold, beta=beta,
+                                       supply_field=supply_field, demand_field=demand_field, summary=summary,
+                                       jobs=jobs or None, scheduler=cluster)  # fmt: skip
     emit(tables, fmt=fmt, out=out, overwrite=overwrite, summary=summary if fmt == "json" or out else None)
 
 
