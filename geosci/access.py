@@ -320,7 +320,7 @@ def trip_legs(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) 
 LEGS_TITLES = ("出行分段（上车站、乘车、下车站）", "Trip legs (boarding station, ride, alighting station)")
 
 MATRIX_TITLES = ("出行时间矩阵（分钟）", "Travel-time matrix (minutes)")
-STREAMED_SUFFIXES = (".csv", ".parquet")
+STREAMED_SUFFIXES = (".csv", ".parquet", ".gpkg")
 """Matrix files written block by block (any other suffix is built in memory)."""
 
 
@@ -334,8 +334,11 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
     as the in-memory table written by :func:`geosci.tables.write_tables`
     (UTF-8 with a byte-order mark, and ``OUT-notes.csv`` with the run
     summary); ``.parquet`` (needs pyarrow) one row group per block, with
-    the summary as JSON in the file's ``geosci`` metadata. The files appear
-    together, complete, or not at all.
+    the summary as JSON in the file's ``geosci`` metadata; ``.gpkg`` a
+    GeoPackage attribute table ``matrix`` appended block by block, and the
+    summary as a ``notes`` table (``section, key, value``) in the same
+    file, as QGIS and GDAL open them. The files appear together, complete,
+    or not at all.
 
     Parameters
     ----------
@@ -343,7 +346,7 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
     origins, destinations : str, path or GeoDataFrame
         Layers (catalog names, files or frames).
     out : path
-        ``.csv`` or ``.parquet``.
+        ``.csv``, ``.parquet`` or ``.gpkg``.
     select : tuple of str
         ``FIELD=VALUE`` filters of the origins.
     summary : dict, optional
@@ -365,7 +368,7 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
     out = Path(out)
     kind = out.suffix.lower()
     if kind not in STREAMED_SUFFIXES:
-        raise ParameterError("out", f"{{name}} {str(out)!r} should end in .csv or .parquet to be streamed")
+        raise ParameterError("out", f"{{name}} {str(out)!r} should end in .csv, .parquet or .gpkg to be streamed")
     notes = out.with_name(f"{out.stem}-notes{out.suffix}")
     if kind == ".csv" and summary:
         from geosci.io import check_output
@@ -383,6 +386,8 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
         with atomic_path(out, overwrite=overwrite, outputs=outputs) as tmp:
             if kind == ".csv":
                 _stream_csv(tmp, blocks, o_names, d_names, tally)
+            elif kind == ".gpkg":
+                _stream_gpkg(tmp, blocks, o_names, d_names, tally, summary)
             else:
                 _stream_parquet(tmp, blocks, o_names, d_names, tally, summary)
         if kind == ".csv" and summary:
@@ -442,6 +447,25 @@ def _stream_parquet(path, blocks, o_names, d_names, tally, summary) -> None:
             columns = {"origin": o.astype(str), "destination": d, "minutes": m, "plus_minus_min": pm,
                        "approximate": approx}  # fmt: skip
             writer.write_table(pa.table(columns, schema=schema))
+
+
+def _stream_gpkg(path, blocks, o_names, d_names, tally, summary) -> None:
+    import pandas as pd
+    import pyogrio
+
+    first = True
+    for start, block in blocks:
+        o, d, m, pm, approx = _block_rows(start, block, o_names, d_names, tally)
+        frame = pd.DataFrame({"origin": o.astype(str), "destination": d, "minutes": m, "plus_minus_min": pm,
+                              "approximate": approx})  # fmt: skip
+        pyogrio.write_dataframe(frame, str(path), layer="matrix", driver="GPKG", append=not first)
+        first = False
+    if summary:
+        from geosci.tables import Table, notes_rows
+
+        table = Table("matrix", pd.DataFrame(columns=list(MATRIX_COLUMNS)), *MATRIX_TITLES)
+        rows = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"]).astype(str)
+        pyogrio.write_dataframe(rows, str(path), layer="notes", driver="GPKG", append=True)
 
 
 def isochrone(model, origin: gpd.GeoDataFrame, minutes: float, *, jobs: int | None = 1,

@@ -168,3 +168,23 @@ def test_zonal_stats_on_windows_equal_whole_grid_masks():
         ok = vals[np.isfinite(vals)]
         assert row.cells == len(vals) > 0
         assert row.mean_min == round(float(ok.mean()), 2) and row.max_min == round(float(ok.max()), 2)
+
+
+def test_matrix_streamed_to_geopackage_equals_the_table(tmp_path):
+    import pyogrio
+
+    from geosci.models import make_model
+
+    model = make_model()
+    origins, dests = read_layer("universities"), read_layer("incubator_clusters")
+    table = access.travel_time_matrix(model, origins, dests)
+    out = tmp_path / "m.gpkg"
+    written, rows = access.write_matrix(model, origins, dests, out, chunk=2, summary=model.describe())
+    assert written == [out] and rows == len(table)
+    assert [name for name, _ in pyogrio.list_layers(out)] == ["matrix", "notes"]
+    back = pyogrio.read_dataframe(out, layer="matrix")
+    assert back["origin"].tolist() == table["origin"].tolist()
+    assert np.array_equal(back["minutes"].to_numpy(), table["minutes"].to_numpy())
+    assert np.array_equal(back["plus_minus_min"].to_numpy(), table["plus_minus_min"].to_numpy())
+    notes = pyogrio.read_dataframe(out, layer="notes")
+    assert "scenario" in notes["key"].tolist()

@@ -62,8 +62,8 @@ def _announce(model) -> dict:
 @click.option("--to", "destinations", required=True, help="Destination layer.")
 @select_option("origins")
 @format_option()
-@out_option(help="Write the matrix to this file (its suffix sets the format); .csv and .parquet are streamed "
-                 "block by block, so a matrix of any size fits in memory.")  # fmt: skip
+@out_option(help="Write the matrix to this file (its suffix sets the format); .csv, .parquet and .gpkg are "
+                 "streamed block by block, so a matrix of any size fits in memory.")  # fmt: skip
 @click.option("--legs", is_flag=True,
               help="Also show how each trip is made: the stations boarded and left, and the access, ride and "
                    "egress minutes (sketch and GTFS models, small matrices).")  # fmt: skip
