@@ -17,6 +17,7 @@ Scores (:func:`scores`):
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,11 +74,9 @@ PLAUSIBLE_MINUTES = 240.0  # door-to-door times beyond this within a city call f
 class _Tally:
     """Plausibility counts gathered chunk by chunk, warned about once at the end."""
 
-    def __init__(self, accuracy: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def __init__(self) -> None:
         self.size = self.long = self.unreachable = 0
         self.longest = -np.inf
-        # minutes the positional accuracy of each origin and each destination could add or take away
-        self.accuracy = accuracy or (np.zeros(0), np.zeros(0))
 
     def add(self, minutes: np.ndarray) -> None:
         finite = np.isfinite(minutes)
@@ -324,21 +323,27 @@ STREAMED_SUFFIXES = (".csv", ".parquet", ".gpkg")
 """Matrix files written block by block (any other suffix is built in memory)."""
 
 
+PARTITION_ROWS = 1_000_000
+"""Origins read at a time from a file larger than this (:func:`geosci.catalog.iter_layer`)."""
+
+
 def write_matrix(model, origins, destinations, out, *, select=(), summary: dict | None = None,
                  overwrite: bool = False, chunk: int | None = None, jobs: int | None = 1,
-                 scheduler=None) -> tuple[list, int]:  # fmt: skip
+                 scheduler=None, partition_rows: int = PARTITION_ROWS) -> tuple[list, int]:  # fmt: skip
     """Write the long travel-time matrix ``origin, destination, minutes`` to a file, block by block.
 
     Memory is bounded by one block of origins, not by the table: a matrix
-    of any size streams straight to the file. ``.csv`` gives the same bytes
-    as the in-memory table written by :func:`geosci.tables.write_tables`
-    (UTF-8 with a byte-order mark, and ``OUT-notes.csv`` with the run
-    summary); ``.parquet`` (needs pyarrow) one row group per block, with
-    the summary as JSON in the file's ``geosci`` metadata; ``.gpkg`` a
-    GeoPackage attribute table ``matrix`` appended block by block, and the
-    summary as a ``notes`` table (``section, key, value``) in the same
-    file, as QGIS and GDAL open them. The files appear together, complete,
-    or not at all.
+    of any size streams straight to the file, and an origins file larger
+    than ``partition_rows`` features (GeoJSON, GeoPackage, Shapefile) is
+    read part by part, so it need not fit in memory either. ``.csv`` gives
+    the same bytes as the in-memory table written by
+    :func:`geosci.tables.write_tables` (UTF-8 with a byte-order mark, and
+    ``OUT-notes.csv`` with the run summary); ``.parquet`` (needs pyarrow)
+    one row group per block, with the summary as JSON in the file's
+    ``geosci`` metadata; ``.gpkg`` a GeoPackage attribute table ``matrix``
+    appended block by block, and the summary as a ``notes`` table
+    (``section, key, value``) in the same file, as QGIS and GDAL open
+    them. The files appear together, complete, or not at all.
 
     Parameters
     ----------
@@ -354,6 +359,8 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
     overwrite : bool
     chunk, jobs, scheduler
         As for :func:`iter_times`.
+    partition_rows : int
+        Origins read from a file at a time.
 
     Returns
     -------
@@ -374,22 +381,22 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
         from geosci.io import check_output
 
         check_output(notes, overwrite=overwrite, parameter="out")  # before any work, as write_tables does
-    o_frame, d_frame = _layer(origins, select, origins), _layer(destinations)
-    if o_frame.empty or d_frame.empty:
+    d_frame = _layer(destinations)
+    parts = _origin_parts(origins, select, partition_rows)
+    first = next(parts, None)
+    if first is None or first.empty or d_frame.empty:
         raise DataError("origins and destinations need at least one feature each")
-    o_xy, d_xy = xy_of(o_frame, model.crs), xy_of(d_frame, model.crs)
-    o_names = np.asarray(feature_names(o_frame), dtype=object)
-    d_names = list(feature_names(d_frame))
-    blocks = iter_times(model, o_xy, d_xy, chunk=chunk, jobs=jobs, scheduler=scheduler)
-    tally = _Tally(accuracy=(position_minutes(model, o_frame), position_minutes(model, d_frame)))
+    tally = _Tally()
+    rows = _matrix_rows(model, itertools.chain([first], parts), d_frame, tally, chunk=chunk, jobs=jobs,
+                        scheduler=scheduler)  # fmt: skip
     with OutputSet() as outputs:
         with atomic_path(out, overwrite=overwrite, outputs=outputs) as tmp:
             if kind == ".csv":
-                _stream_csv(tmp, blocks, o_names, d_names, tally)
+                _stream_csv(tmp, rows)
             elif kind == ".gpkg":
-                _stream_gpkg(tmp, blocks, o_names, d_names, tally, summary)
+                _stream_gpkg(tmp, rows, summary)
             else:
-                _stream_parquet(tmp, blocks, o_names, d_names, tally, summary)
+                _stream_parquet(tmp, rows, summary)
         if kind == ".csv" and summary:
             import pandas as pd
 
@@ -397,8 +404,8 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
             from geosci.tables import Table, _csv_bytes, notes_rows
 
             table = Table("matrix", pd.DataFrame(columns=list(MATRIX_COLUMNS)), *MATRIX_TITLES)
-            rows = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"])
-            write_bytes(_csv_bytes(rows), notes, overwrite=overwrite, outputs=outputs)
+            notes_table = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"])
+            write_bytes(_csv_bytes(notes_table), notes, overwrite=overwrite, outputs=outputs)
     written = list(outputs.written)
     tally.warn()
     return written, tally.size
@@ -407,28 +414,53 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
 MATRIX_COLUMNS = ("origin", "destination", "minutes", "plus_minus_min", "approximate")
 
 
-def _block_rows(start: int, block: np.ndarray, o_names: np.ndarray, d_names: list, tally: _Tally):
+def _origin_parts(origins, select, partition_rows: int):
+    """Yield the origins part by part (a frame or a curated layer whole; a large file in parts), filtered."""
+    from geosci.catalog import iter_layer, select_features
+
+    parts = [origins] if hasattr(origins, "geometry") else iter_layer(origins, rows=partition_rows)
+    found = False
+    for part in parts:
+        part = select_features(part, tuple(select), what=str(origins), empty_ok=True) if select else part
+        if not part.empty:
+            found = True
+            yield part
+    if select and not found:
+        select_features(part.iloc[:0], tuple(select), what=str(origins))  # raises: no feature matches
+
+
+def _matrix_rows(model, parts, d_frame, tally: _Tally, *, chunk=None, jobs=1, scheduler=None):
+    """Yield the columns of the long matrix block by block: every part of the origins against all destinations."""
+    d_xy, d_names, d_min = xy_of(d_frame, model.crs), list(feature_names(d_frame)), position_minutes(model, d_frame)
+    for part in parts:
+        if part.empty:
+            continue
+        o_xy, o_min = xy_of(part, model.crs), position_minutes(model, part)
+        o_names = np.asarray(feature_names(part), dtype=object)
+        for start, block in iter_times(model, o_xy, d_xy, chunk=chunk, jobs=jobs, scheduler=scheduler):
+            yield _block_rows(block, o_names[start : start + len(block)], d_names,
+                              o_min[start : start + len(block)], d_min, tally)  # fmt: skip
+
+
+def _block_rows(block: np.ndarray, o_names: np.ndarray, d_names: list, o_min, d_min, tally: _Tally):
     minutes = block / 60.0
     tally.add(minutes)
-    names = o_names[start : start + len(block)]
-    o_min, d_min = tally.accuracy
     m = np.round(minutes.ravel(), 2)
-    pm = np.where(m == 0, 0.0, np.round((o_min[start : start + len(block), None] + d_min[None, :]).ravel(), 2))
-    return np.repeat(names, len(d_names)), d_names * len(block), m, pm, pm >= 0.1 * m
+    pm = np.where(m == 0, 0.0, np.round((o_min[:, None] + d_min[None, :]).ravel(), 2))
+    return np.repeat(o_names, len(d_names)), d_names * len(block), m, pm, pm >= 0.1 * m
 
 
-def _stream_csv(path, blocks, o_names, d_names, tally) -> None:
+def _stream_csv(path, rows) -> None:
     import csv
 
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(MATRIX_COLUMNS)
-        for start, block in blocks:
-            o, d, m, pm, approx = _block_rows(start, block, o_names, d_names, tally)
+        for o, d, m, pm, approx in rows:
             writer.writerows(zip(o.tolist(), d, m.tolist(), pm.tolist(), approx.tolist(), strict=True))
 
 
-def _stream_parquet(path, blocks, o_names, d_names, tally, summary) -> None:
+def _stream_parquet(path, rows, summary) -> None:
     import json
 
     try:
@@ -442,20 +474,18 @@ def _stream_parquet(path, blocks, o_names, d_names, tally, summary) -> None:
     schema = pa.schema([("origin", pa.string()), ("destination", pa.string()), ("minutes", pa.float64()),
                         ("plus_minus_min", pa.float64()), ("approximate", pa.bool_())], metadata=meta)  # fmt: skip
     with pq.ParquetWriter(str(path), schema) as writer:
-        for start, block in blocks:
-            o, d, m, pm, approx = _block_rows(start, block, o_names, d_names, tally)
+        for o, d, m, pm, approx in rows:
             columns = {"origin": o.astype(str), "destination": d, "minutes": m, "plus_minus_min": pm,
                        "approximate": approx}  # fmt: skip
             writer.write_table(pa.table(columns, schema=schema))
 
 
-def _stream_gpkg(path, blocks, o_names, d_names, tally, summary) -> None:
+def _stream_gpkg(path, rows, summary) -> None:
     import pandas as pd
     import pyogrio
 
     first = True
-    for start, block in blocks:
-        o, d, m, pm, approx = _block_rows(start, block, o_names, d_names, tally)
+    for o, d, m, pm, approx in rows:
         frame = pd.DataFrame({"origin": o.astype(str), "destination": d, "minutes": m, "plus_minus_min": pm,
                               "approximate": approx})  # fmt: skip
         pyogrio.write_dataframe(frame, str(path), layer="matrix", driver="GPKG", append=not first)
@@ -464,8 +494,8 @@ def _stream_gpkg(path, blocks, o_names, d_names, tally, summary) -> None:
         from geosci.tables import Table, notes_rows
 
         table = Table("matrix", pd.DataFrame(columns=list(MATRIX_COLUMNS)), *MATRIX_TITLES)
-        rows = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"]).astype(str)
-        pyogrio.write_dataframe(rows, str(path), layer="notes", driver="GPKG", append=True)
+        notes = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"]).astype(str)
+        pyogrio.write_dataframe(notes, str(path), layer="notes", driver="GPKG", append=True)
 
 
 def isochrone(model, origin: gpd.GeoDataFrame, minutes: float, *, jobs: int | None = 1,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ __all__ = [
     "get_entry",
     "get_path",
     "get_table_entry",
+    "iter_layer",
     "layer_table",
     "layers_dir",
     "list_layers",
@@ -162,6 +164,45 @@ def read_layer(name_or_path: str | Path, *, parameter: str = "file") -> gpd.GeoD
     return frame
 
 
+def iter_layer(name_or_path: str | Path, *, rows: int, parameter: str = "file") -> Iterator[gpd.GeoDataFrame]:
+    """Read a layer as :func:`read_layer` does, in parts of at most ``rows`` features.
+
+    A file larger than ``rows`` features (GeoJSON, GeoPackage, Shapefile)
+    is read part by part, each part checked as a whole file is, so a
+    layer larger than memory can be worked through; a curated layer, a
+    smaller file or another format comes whole, as one part.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+    rows : int
+        Features per part.
+    parameter : str
+        What the caller calls this input, for error messages.
+
+    Yields
+    ------
+    geopandas.GeoDataFrame
+        Consecutive parts, in EPSG:4326.
+    """
+    from geosci.ingest import FORMATS, PARTITIONED_FORMATS, read_any
+
+    path = Path(name_or_path)
+    name = str(name_or_path)
+    if name in catalog()["layers"] or not path.exists() or FORMATS.get(path.suffix.lower()) not in PARTITIONED_FORMATS:
+        yield read_layer(name_or_path, parameter=parameter)
+        return
+    import pyogrio
+
+    count = int(pyogrio.read_info(path)["features"])
+    if count <= rows:
+        yield read_layer(name_or_path, parameter=parameter)
+        return
+    for first in range(0, count, rows):
+        frame, _ = read_any(path, crs_parameter=None, input_parameter=parameter, rows=(first, rows))
+        yield frame
+
+
 def read_table(name: str) -> pd.DataFrame:
     """Read a curated table (for example ``"indicators_2025"``) as a DataFrame.
 
@@ -176,14 +217,18 @@ def read_table(name: str) -> pd.DataFrame:
     return pd.read_csv(get_path(name), dtype=str, keep_default_na=False)
 
 
-def select_features(frame: gpd.GeoDataFrame, conditions: tuple[str, ...] | list[str], *, what: str = "the layer"):
+def select_features(frame: gpd.GeoDataFrame, conditions: tuple[str, ...] | list[str], *, what: str = "the layer",
+                    empty_ok: bool = False):  # fmt: skip
     """Keep the features matching every ``FIELD=VALUE`` condition (values compared as text).
+
+    ``empty_ok`` returns an empty frame when nothing matches (one part of
+    a layer read in parts) instead of raising.
 
     Raises
     ------
     ParameterError
         (parameter ``select``) for a malformed condition, an unknown field,
-        or when no feature matches.
+        or when no feature matches (unless ``empty_ok``).
 
     Examples
     --------
@@ -197,7 +242,7 @@ def select_features(frame: gpd.GeoDataFrame, conditions: tuple[str, ...] | list[
             raise ParameterError("select", f"{{name}} should be FIELD=VALUE with a field of {what} ({fields}), "
                                            f"got {cond!r}")  # fmt: skip
         frame = frame[frame[field].astype(str) == value]
-    if frame.empty:
+    if frame.empty and not empty_ok:
         raise ParameterError("select", f"no feature of {what} matches {' and '.join(conditions)}: check {{name}}")
     return frame
 

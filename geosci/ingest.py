@@ -285,7 +285,12 @@ def cpg_encoding(text: str) -> str | None:
     return name
 
 
-def _read_shapefile(path: Path, encoding: str | None, report: ImportReport):
+def _rows_kwargs(rows: tuple[int, int] | None) -> dict[str, int]:
+    """Return pyogrio's arguments for reading only ``rows = (first, count)`` features."""
+    return {} if rows is None else {"skip_features": int(rows[0]), "max_features": int(rows[1])}
+
+
+def _read_shapefile(path: Path, encoding: str | None, report: ImportReport, rows: tuple[int, int] | None = None):
     import geopandas as gpd
 
     missing = [
@@ -310,7 +315,7 @@ def _read_shapefile(path: Path, encoding: str | None, report: ImportReport):
     else:
         report.encoding = f"{encoding} (given)"
     try:
-        return gpd.read_file(path, engine="pyogrio", encoding=encoding)
+        return gpd.read_file(path, engine="pyogrio", encoding=encoding, **_rows_kwargs(rows))
     except UnicodeDecodeError:
         raise ParameterError(
             "encoding", f"the text of {path.name} is not {encoding}: pass {{name}} with its encoding (e.g. gbk)"
@@ -863,17 +868,23 @@ def _study_area_geometry(study_area):
 
 
 # ----------------------------------------------------------------------------- the reader
-def _read_frame(path: Path, fmt: str, *, encoding, lon, lat, columns, layer, report: ImportReport):
+PARTITIONED_FORMATS = ("geojson", "gpkg", "shp")
+"""Formats :func:`read_any` can read a part of (``rows``), for files larger than memory."""
+
+
+def _read_frame(path: Path, fmt: str, *, encoding, lon, lat, columns, layer, report: ImportReport, rows=None):
     import geopandas as gpd
 
+    if rows is not None and fmt not in PARTITIONED_FORMATS:
+        raise DataError(f"{path.name}: only {', '.join(PARTITIONED_FORMATS)} files are read in parts")
     if fmt in ("csv", "excel"):
         return _table_to_frame(_read_table(path, fmt, encoding, columns, report), lon, lat, report)
     if fmt == "shp":
-        return _read_shapefile(path, encoding, report)
+        return _read_shapefile(path, encoding, report, rows)
     if fmt == "kml":
         return _read_kml(path)
     try:
-        return gpd.read_file(path, engine="pyogrio", layer=layer, encoding=encoding)
+        return gpd.read_file(path, engine="pyogrio", layer=layer, encoding=encoding, **_rows_kwargs(rows))
     except Exception as exc:  # GDAL errors come in many types
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(f"cannot read {path.name} as {fmt.upper()} (truncated or damaged?): {first}") from exc
@@ -918,6 +929,7 @@ def read_any(
     study_area=None,
     crs_parameter: str | None = "crs",
     input_parameter: str = "path",
+    rows: tuple[int, int] | None = None,
 ) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Read a user's vector or table file into WGS84, checking and repairing it.
 
@@ -956,6 +968,10 @@ def read_any(
         the file first).
     input_parameter : str
         The caller's name for ``path``, named in messages about the input.
+    rows : (int, int), optional
+        Read only ``count`` features from the ``first`` (``(first, count)``),
+        one part of a file too large to read whole (GeoJSON, GeoPackage,
+        Shapefile); the part gets every check a whole file gets.
 
     Returns
     -------
@@ -970,7 +986,7 @@ def read_any(
     """
     options = {"crs": crs, "encoding": encoding, "lon": lon, "lat": lat, "columns": columns, "swap_xy": swap_xy,
                "geometry_type": geometry_type, "datum_check": datum_check, "layer": layer,
-               "drop_outliers": drop_outliers, "study_area": study_area}  # fmt: skip
+               "drop_outliers": drop_outliers, "study_area": study_area, "rows": rows}  # fmt: skip
     try:
         return _read_any(path, crs_parameter=crs_parameter, input_parameter=input_parameter, **options)
     except ParameterError as exc:
@@ -999,6 +1015,7 @@ def _read_any(
     study_area=None,
     crs_parameter: str | None = "crs",
     input_parameter: str = "path",
+    rows: tuple[int, int] | None = None,
 ) -> tuple[gpd.GeoDataFrame, ImportReport]:
     """Do the work of :func:`read_any` (which words the errors for callers without its options)."""
     import shapely
@@ -1017,7 +1034,8 @@ def _read_any(
     report = ImportReport(path=str(path), format=fmt)
     _check_file(path, fmt, input_parameter)
     target_crs, datum = resolve_crs(crs, parameter=crs_parameter or "crs") if crs is not None else (None, "wgs84")
-    frame = _read_frame(path, fmt, encoding=encoding, lon=lon, lat=lat, columns=columns, layer=layer, report=report)
+    frame = _read_frame(path, fmt, encoding=encoding, lon=lon, lat=lat, columns=columns, layer=layer, report=report,
+                        rows=rows)  # fmt: skip
     report.features_in = len(frame)
     if frame.empty:
         raise DataError(f"{path.name} has no features")

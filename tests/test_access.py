@@ -188,3 +188,38 @@ def test_matrix_streamed_to_geopackage_equals_the_table(tmp_path):
     assert np.array_equal(back["plus_minus_min"].to_numpy(), table["plus_minus_min"].to_numpy())
     notes = pyogrio.read_dataframe(out, layer="notes")
     assert "scenario" in notes["key"].tolist()
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".shp"])
+def test_large_origin_files_are_read_in_parts_with_the_same_result(tmp_path, suffix):
+    """An origins file larger than partition_rows is read part by part: the same bytes as read whole."""
+    from geosci.models import make_model
+
+    model = make_model()
+    origins = read_layer("rail_stations").iloc[:40][["id", "name_zh", "geometry"]]
+    path = tmp_path / f"origins{suffix}"
+    origins.to_file(path, encoding="utf-8") if suffix == ".shp" else origins.to_file(path)
+    whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
+    access.write_matrix(model, str(path), "centres", whole)
+    access.write_matrix(model, str(path), "centres", parts, partition_rows=7, chunk=3)
+    assert whole.read_bytes() == parts.read_bytes()
+    assert len(whole.read_text(encoding="utf-8-sig").splitlines()) == 1 + 40 * len(read_layer("centres"))
+    pick = ("id=" + str(origins["id"].iloc[10]),)
+    one, one_parts = tmp_path / "one.csv", tmp_path / "one_parts.csv"
+    access.write_matrix(model, str(path), "centres", one, select=pick)
+    access.write_matrix(model, str(path), "centres", one_parts, select=pick, partition_rows=7)
+    assert one.read_bytes() == one_parts.read_bytes()
+    assert len(one.read_text(encoding="utf-8-sig").splitlines()) == 1 + len(read_layer("centres"))
+
+
+def test_parts_are_filtered_and_checked_like_a_whole_file(tmp_path):
+    from geosci.catalog import iter_layer
+
+    origins = read_layer("rail_stations").iloc[:30]
+    path = tmp_path / "o.gpkg"
+    origins.to_file(path)
+    parts = list(iter_layer(path, rows=8))
+    assert [len(p) for p in parts] == [8, 8, 8, 6]
+    assert all(p.crs.to_epsg() == 4326 for p in parts)
+    ids = [i for p in parts for i in p["id"]]
+    assert ids == origins["id"].tolist()
