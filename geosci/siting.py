@@ -1130,6 +1130,8 @@ def site(
                      else ("given frame" if existing is not None else None),
                      "scenario": scenario, "sites": n_e, "of": len(ex_all) if ex is not None else 0},
         "candidates": {"source": area_note, "sites": len(c_xy), "considered": considered},
+        "zones": {"layer": str(zones) if zones is not None and not hasattr(zones, "geometry")
+                  else ("given frame" if zones is not None else None), "field": zone_field},
         "parameters": params.describe(),
     }  # fmt: skip
     if reach.model is not None:
@@ -1202,6 +1204,17 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
     reach = f"{c.get('threshold', 0):g} {c.get('threshold_unit', 'm')}"
     model = result.summary.get("model", "")
     frames = {"zones": zones, "existing": existing, "proposed": proposed, "demand": dem}
+    s = result.summary
+    credit = {  # the catalog layers each drawn layer comes from, for the map's source note
+        "zones": [str((s.get("zones") or {}).get("layer"))],
+        "existing": [str((s.get("existing") or {}).get("layer"))],
+        "demand": [str(n) for n in (s.get("demand") or {}).get("layers", [])],
+    }
+    candidates = (s.get("candidates") or {}).get("source", "")
+    solved = {
+        "note_zh": f"geosci site 求解（{model}，HiGHS 精确解）；候选点：{candidates}",
+        "note_en": f"solved by geosci site ({model}, HiGHS, exact); candidates: {candidates}",
+    }
     layers: list[dict[str, Any]] = []
     if len(zones):
         layers.append(
@@ -1210,6 +1223,7 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
                 "style": {"color": "#9c9385", "weight": 1, "fillColor": "#f3eee3", "fillOpacity": 0.3},
                 "legend_zh": "分区",
                 "legend_en": "Zones",
+                "based_on": credit["zones"],
             }
         )
     if result.catchments is not None and len(result.catchments):
@@ -1235,6 +1249,7 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
                 "style": {"radius": 3, "color": "#1d4e89", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 1},
                 "legend_zh": "现有站点（保留）",
                 "legend_en": "Existing sites (kept)",
+                "based_on": credit["existing"],
             }
         )
     styles = {
@@ -1246,10 +1261,10 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
     layers += [  # the proposed sites under the demand, so the demand they cover stays visible
         {"layer": "proposed", "style": {"radius": 12, "color": "#9d0208", "weight": 3, "fillColor": "#ffba08",
                                         "fillOpacity": 0.55}, "label": True,
-         "legend_zh": "拟选新站点", "legend_en": "Proposed sites"},
+         "legend_zh": "拟选新站点", "legend_en": "Proposed sites", **solved},
         {"layer": "demand", "style_by": "outcome",
          "styles": {_CLASS_LABELS[k]: {"radius": 5, "weight": 1, "fillOpacity": 0.95, **v} for k, v in styles.items()},
-         "legend_zh": "需求", "legend_en": "Demand"},
+         "legend_zh": "需求", "legend_en": "Demand", "based_on": credit["demand"]},
     ]  # fmt: skip
     recipe = {
         "name": "siting",

@@ -252,6 +252,10 @@ def test_result_map_is_written(tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "Proposed sites" in html and "Existing sites (kept)" in html
     assert "拟选新站点" in html or json.dumps("拟选新站点")[1:-1] in html  # folium escapes CJK in its scripts
+    from geosci.mapping import source_notes
+
+    credited = {row["layer"] for row in source_notes(recipe)["layers"]}
+    assert {"universities", "rail_stations", "districts"} <= credited  # the note names the catalog sources
 
 
 # --------------------------------------------------------------------------- the command line
