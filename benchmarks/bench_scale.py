@@ -26,6 +26,12 @@ coverage  straight-line coverage of N points by 1,000 facilities within a
           30 km city: bare KD-tree, geosci's coverage(), sjoin on buffers.
 dask      the 200 m surface of 20 origins (sketch model) on a local Dask
           cluster of 1 and 2 worker processes (this machine has 2 cores).
+transit   the sketch model itself (issue 15): every origin and cell against
+          every station, as ``TransitModel`` computed it before (kept here as
+          ``PerStationLoop``), against the stations within reach only
+          (``nearest_times`` for the 1,000-origin 250 m surface, the
+          destinations folded into the station table for 10,000 origins ×
+          3 destinations).
 """
 
 from __future__ import annotations
@@ -269,12 +275,85 @@ def dask_workload() -> dict:
     return res
 
 
+class PerStationLoop:
+    """The sketch model's times as computed before issue 15: every origin and cell against every station.
+
+    It wraps a :class:`geosci.transit.TransitModel` and has no
+    ``nearest_times``, so :func:`geosci.access.surface` reduces blocks of
+    origins with :meth:`times`, as it did then.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.crs = model.crs
+
+    def to_stations(self, origins_xy: np.ndarray) -> np.ndarray:
+        access = self.model._access(origins_xy)
+        between = self.model.station_times
+        out = np.full((len(origins_xy), len(between)), np.inf)
+        for k in range(len(between)):  # origins × stations²
+            np.minimum(out, access[:, k : k + 1] + between[k][None, :], out=out)
+        return out
+
+    def times(self, origins_xy: np.ndarray, dests_xy: np.ndarray, *, chunk: int = 2048) -> np.ndarray:
+        origins_xy = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
+        dests_xy = np.asarray(dests_xy, dtype=float).reshape(-1, 2)
+        via = self.to_stations(origins_xy)
+        out = np.empty((len(origins_xy), len(dests_xy)))
+        for i in range(0, len(dests_xy), chunk):
+            d = dests_xy[i : i + chunk]
+            best = self.model.walk_seconds(origins_xy, d)
+            egress = self.model._access(d)
+            for k in range(len(self.model.station_xy)):  # origins × cells × stations
+                np.minimum(best, via[:, k : k + 1] + egress[None, :, k], out=best)
+            out[:, i : i + chunk] = best
+        return out
+
+
+def transit_workload() -> dict:
+    from geosci import access
+
+    model = _sketch()
+    loop = PerStationLoop(model)
+    bounds = _science_city(model.crs)
+    x0, y0, x1, y1 = bounds
+    rng = np.random.default_rng(5)
+    xy = np.column_stack([rng.uniform(x0, x1, 1000), rng.uniform(y0, y1, 1000)])
+    origins = _frame(xy, model.crs)
+    res = {"model": "sketch, existing lines", "stations": len(model.station_xy)}
+    sf = {"origins": 1000, "cell_m": 250.0}
+    sf["before_s"], sf["before_peak_mb"], (old, _, _) = measured(
+        lambda: access.surface(loop, origins, cell_m=250.0, bounds=bounds, jobs=1)
+    )
+    sf["after_s"], sf["after_peak_mb"], (new, _, _) = measured(
+        lambda: access.surface(model, origins, cell_m=250.0, bounds=bounds, jobs=1)
+    )
+    sf["after_jobs2_s"], _, (two, _, _) = measured(
+        lambda: access.surface(model, origins, cell_m=250.0, bounds=bounds, jobs=2)
+    )
+    sf["cells"] = int(new.size)
+    sf["speedup"] = round(sf["before_s"] / sf["after_s"], 1)
+    sf["identical"] = bool(np.array_equal(old, new, equal_nan=True) and np.array_equal(two, new, equal_nan=True))
+    res["surface"] = sf
+    o = np.column_stack([rng.uniform(x0, x1, 10_000), rng.uniform(y0, y1, 10_000)])
+    d = xy[:3]
+    mx = {"origins": len(o), "destinations": len(d)}
+    mx["before_s"], mx["before_peak_mb"], old_t = measured(lambda: loop.times(o, d))
+    mx["after_s"], mx["after_peak_mb"], new_t = measured(lambda: model.times(o, d))
+    mx["speedup"] = round(mx["before_s"] / mx["after_s"], 1)
+    both = np.isfinite(old_t)
+    mx["same_unreachable"] = bool(np.array_equal(both, np.isfinite(new_t)))
+    mx["max_relative_difference"] = float(np.max(np.abs(new_t[both] - old_t[both]) / old_t[both]))
+    res["matrix"] = mx
+    return res
+
+
 def main() -> None:
     """Run the chosen workloads and print their figures as JSON."""
     import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    names = ["reverse", "matrix", "surface", "coverage", "dask"]
+    names = ["reverse", "matrix", "surface", "coverage", "dask", "transit"]
     parser.add_argument("--only", nargs="*", choices=names, default=names)
     args = parser.parse_args()
     out = {}
@@ -284,7 +363,8 @@ def main() -> None:
                 out[name] = f"skipped: {PBF} is missing"
                 continue
             fn = {"reverse": reverse_workload, "matrix": lambda: matrix_workload(Path(tmp)),
-                  "surface": surface_workload, "coverage": coverage_workload, "dask": dask_workload}[name]  # fmt: skip
+                  "surface": surface_workload, "coverage": coverage_workload, "dask": dask_workload,
+                  "transit": transit_workload}[name]  # fmt: skip
             out[name] = fn()
             print(json.dumps({name: out[name]}), flush=True)
     print(json.dumps(out, indent=1))

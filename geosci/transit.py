@@ -20,11 +20,20 @@ circuity at that speed), and ``zones`` (metric polygons) with their
 ``zone_anchor`` points move every point inside a zone to its anchor before
 the access leg, as zone connectors do in regional models: a park's travel
 times are those of its main place.
+
+Queries cost the stations within reach of each point, not all of them:
+the access and egress legs are found with a KD-tree (a ball of each
+station's reach), and ``min over k, l of access + station_times + egress``
+is taken over those pairs only. :meth:`TransitModel.nearest_times` reduces
+all origins once to a best arrival per station, so a surface cell costs
+its own few stations and one nearest-origin query (the direct walk).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -110,50 +119,262 @@ class TransitModel:
         return speed, reach
 
     def _anchored(self, xy: np.ndarray) -> np.ndarray:
-        """Move the points inside a zone to its anchor (zone connectors; in overlapping zones the nearest)."""
+        """Move the points inside a zone to its anchor (zone connectors; in overlapping zones the nearest).
+
+        A point is inside a zone when the zone covers it (its boundary
+        included), tested only for the points within the zone's bounds and
+        without making point geometries (``intersects_xy``, which is
+        ``covers`` for a point). Of overlapping zones the one whose anchor is
+        nearest wins, the first of them on a tie.
+        """
         if not self.zones or self.zone_anchor is None:
             return xy
         import shapely
 
-        anchor = self.zone_anchor
-        pts = shapely.points(xy)
-        inside = np.array([shapely.covers(zone, pts) for zone in self.zones])  # (z, n)
-        gap = np.hypot(xy[None, :, 0] - anchor[:, None, 0], xy[None, :, 1] - anchor[:, None, 1])
-        gap = np.where(inside, gap, np.inf)
-        best = np.argmin(gap, axis=0)
-        hit = np.isfinite(gap.min(axis=0))
         out = xy.copy()
-        out[hit] = anchor[best[hit]]
+        gap = np.full(len(xy), np.inf)  # distance to the anchor chosen so far
+        for zone, (ax, ay) in zip(self.zones, self.zone_anchor, strict=True):
+            x0, y0, x1, y1 = shapely.bounds(zone)
+            near = np.flatnonzero((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+            inside = near[shapely.intersects_xy(zone, xy[near, 0], xy[near, 1])]
+            to_anchor = np.hypot(xy[inside, 0] - ax, xy[inside, 1] - ay)
+            closer = to_anchor < gap[inside]
+            gap[inside[closer]] = to_anchor[closer]
+            out[inside[closer]] = (ax, ay)
         return out
 
     def _access(self, xy: np.ndarray) -> np.ndarray:
+        """Seconds from each point to each station ``(n, s)``: ``inf`` beyond the station's reach.
+
+        The dense form of :meth:`_access_pairs` (points inside a zone travel
+        from its anchor), for the few points whose legs are described.
+        """
         xy = self._anchored(xy)
         speed, reach = self._station_access()
         d = np.hypot(xy[:, None, 0] - self.station_xy[None, :, 0], xy[:, None, 1] - self.station_xy[None, :, 1])
         return np.where(d <= reach[None, :], d * self.params.circuity / speed[None, :], np.inf)
 
+    def _access_pairs(
+        self, xy: np.ndarray, *, stations: np.ndarray | None = None, jobs: int | None = 1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the finite entries of :meth:`_access` as ``(point, station, seconds)``, sorted by point.
+
+        Only the stations within reach of a point are found (a KD-tree of the
+        points, a ball of each station's reach), so the cost is the number of
+        such pairs, not points × stations. Distances, reach test and seconds
+        are computed as :meth:`_access` computes them, so the seconds are the
+        same floats.
+
+        Parameters
+        ----------
+        xy : ndarray
+            ``(n, 2)`` metric points (moved to their zone's anchor here).
+        stations : ndarray of int, optional
+            Only these stations (default: all).
+        jobs : int or None
+            Threads querying the KD-tree (``None``: every core).
+
+        Returns
+        -------
+        (point, station, seconds) : tuple of ndarray
+            Index of the point, index of the station and access seconds of
+            every pair within reach.
+        """
+        from scipy.spatial import cKDTree
+
+        from geosci.parallel import resolve_jobs
+
+        xy = self._anchored(np.asarray(xy, dtype=float).reshape(-1, 2))
+        speed, reach = self._station_access()
+        candidates = np.arange(len(self.station_xy)) if stations is None else np.asarray(stations, dtype=np.intp)
+        if len(xy) == 0 or len(candidates) == 0:
+            return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)
+        # the KD-tree's distance may differ from np.hypot's in the last bits: a wider ball, then the exact test
+        hits = cKDTree(xy).query_ball_point(self.station_xy[candidates], r=reach[candidates] * (1 + 1e-9),
+                                            return_sorted=False, workers=resolve_jobs(jobs))  # fmt: skip
+        counts = np.fromiter(map(len, hits), dtype=np.intp, count=len(hits))
+        point = np.fromiter(chain.from_iterable(hits), dtype=np.intp, count=int(counts.sum()))
+        station = np.repeat(candidates, counts)
+        d = np.hypot(xy[point, 0] - self.station_xy[station, 0], xy[point, 1] - self.station_xy[station, 1])
+        keep = d <= reach[station]
+        point, station, d = point[keep], station[keep], d[keep]
+        seconds = d * self.params.circuity / speed[station]
+        order = np.argsort(point, kind="stable")
+        return point[order], station[order], seconds[order]
+
     def to_stations(self, origins_xy: np.ndarray) -> np.ndarray:
-        """Seconds from each origin to leaving the rail system at each station ``(n_o, s)``."""
-        access = self._access(origins_xy)
-        out = np.full((len(origins_xy), len(self.station_xy)), np.inf)
-        for k in range(len(self.station_xy)):
-            np.minimum(out, access[:, k : k + 1] + self.station_times[k][None, :], out=out)
+        """Seconds from each origin to leaving the rail system at each station ``(n_o, s)``.
+
+        ``min over k of access[o, k] + station_times[k, l]``, over the stations
+        ``k`` within reach of the origin only; ``inf`` where none is.
+        """
+        origins_xy = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
+        out = np.empty((len(origins_xy), len(self.station_xy)))
+        for i in range(0, len(origins_xy), POINT_BLOCK):
+            block = origins_xy[i : i + POINT_BLOCK]
+            point, station, seconds = self._access_pairs(block)
+            out[i : i + len(block)] = _min_plus(self.station_times.T, point, station, seconds, len(block)).T
         return out
 
     def times(self, origins_xy: np.ndarray, dests_xy: np.ndarray, *, chunk: int = 2048) -> np.ndarray:
-        """Door-to-door seconds ``(n_o, n_d)``: the faster of walking all the way and walk + rail + walk."""
+        """Door-to-door seconds ``(n_o, n_d)``: the faster of walking all the way and walk + rail + walk.
+
+        Walk + rail + walk is ``min over k, l of access[o, k] +
+        station_times[k, l] + egress[d, l]``, over the stations within reach
+        of the origin (``k``) and of the destination (``l``) only. With at
+        most as many destinations as stations, the destinations are folded
+        into the station table first (``station_times[k, l] + egress[d, l]``,
+        once), and each origin then costs its stations × the destinations;
+        otherwise each origin is reduced to its arrival at every station
+        (:meth:`to_stations`) and each destination costs its stations × the
+        origins. Either way the result is the model's exact minimum (the two
+        orders of addition differ by a few units in the last place). The
+        choice depends on the destinations alone, so blocks of origins give
+        what the whole matrix gives.
+
+        Parameters
+        ----------
+        origins_xy, dests_xy : ndarray
+            ``(n, 2)`` metric points.
+        chunk : int
+            Points handled at once (memory: ``chunk ×`` the other side).
+
+        Returns
+        -------
+        ndarray
+            ``(n_o, n_d)`` seconds, ``inf`` where unreachable.
+        """
         origins_xy = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
         dests_xy = np.asarray(dests_xy, dtype=float).reshape(-1, 2)
-        via = self.to_stations(origins_xy)  # (n_o, s)
         out = np.empty((len(origins_xy), len(dests_xy)))
+        if len(dests_xy) <= len(self.station_xy):
+            to_dest = _min_plus(self.station_times, *self._access_pairs(dests_xy), len(dests_xy))  # (s, n_d)
+            for i in range(0, len(origins_xy), chunk):
+                o = origins_xy[i : i + chunk]
+                rail = _min_plus(to_dest.T, *self._access_pairs(o), len(o)).T
+                out[i : i + chunk] = np.minimum(self.walk_seconds(o, dests_xy), rail)
+            return out
+        via = self.to_stations(origins_xy)  # (n_o, s)
         for i in range(0, len(dests_xy), chunk):
             d = dests_xy[i : i + chunk]
-            best = self.walk_seconds(origins_xy, d)
-            egress = self._access(d)  # (n_d, s)
-            for k in range(len(self.station_xy)):
-                np.minimum(best, via[:, k : k + 1] + egress[None, :, k], out=best)
-            out[:, i : i + chunk] = best
+            rail = _min_plus(via, *self._access_pairs(d), len(d))
+            out[:, i : i + chunk] = np.minimum(self.walk_seconds(origins_xy, d), rail)
         return out
+
+    def _best_arrival(self, origins_xy: np.ndarray) -> np.ndarray:
+        """Seconds from the nearest origin to leaving the rail system at each station ``(s,)``.
+
+        ``min over o of to_stations(o)``, computed as ``min over k of (min over
+        o of access[o, k]) + station_times[k, l]``: the same floats, since
+        adding a number never reverses an order.
+        """
+        first = np.full(len(self.station_xy), np.inf)  # fastest access to each station from any origin
+        for i in range(0, len(origins_xy), POINT_BLOCK):
+            _, station, seconds = self._access_pairs(origins_xy[i : i + POINT_BLOCK])
+            np.minimum.at(first, station, seconds)
+        board = np.flatnonzero(np.isfinite(first))
+        if len(board) == 0:
+            return first
+        return (first[board, None] + self.station_times[board]).min(axis=0)
+
+    def nearest_times(self, origins_xy: np.ndarray, *, jobs: int | None = 1) -> Callable[[np.ndarray], np.ndarray]:
+        """Return a function giving, for points, the seconds from the nearest origin: all origins reduced once.
+
+        The origins are reduced once to the best arrival at every station
+        (``min over o, k of access[o, k] + station_times[k, l]``) and to a
+        KD-tree of their positions for the direct walk. A point then costs
+        the stations within its reach (a KD-tree ball of each station's
+        reach) and one nearest-neighbour query, not origins × stations. The
+        function equals the minimum over the rows of :meth:`times` (the same
+        additions: the same floats, up to the KD-tree's rounding of the
+        nearest origin's distance). Points are handled in blocks of 65,536,
+        so memory is bounded by a block.
+
+        Parameters
+        ----------
+        origins_xy : ndarray
+            ``(n_o, 2)`` metric origins.
+        jobs : int or None
+            Threads for the KD-tree queries (``None``: every core).
+
+        Returns
+        -------
+        callable
+            ``at(points_xy) -> seconds`` ``(n,)``, ``inf`` where unreachable.
+
+        Examples
+        --------
+        >>> from geosci.catalog import read_layer
+        >>> from geosci.sketch import build_sketch
+        >>> model = build_sketch(read_layer("rail_stations"), read_layer("rail_lines"))
+        >>> o = model.station_xy[:3] + 100.0
+        >>> pts = model.station_xy[100:110] - 250.0
+        >>> bool(np.array_equal(model.nearest_times(o)(pts), model.times(o, pts).min(axis=0)))
+        True
+        """
+        from scipy.spatial import cKDTree
+
+        from geosci.parallel import resolve_jobs
+
+        origins_xy = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
+        best = self._best_arrival(origins_xy)
+        live = np.flatnonzero(np.isfinite(best))  # stations no origin reaches add nothing
+        tree = cKDTree(origins_xy) if len(origins_xy) else None
+        workers = resolve_jobs(jobs)
+
+        def at(points_xy: np.ndarray) -> np.ndarray:
+            points_xy = np.asarray(points_xy, dtype=float).reshape(-1, 2)
+            out = np.full(len(points_xy), np.inf)
+            if tree is None:
+                return out
+            for i in range(0, len(points_xy), POINT_BLOCK):
+                p = points_xy[i : i + POINT_BLOCK]
+                _, near = tree.query(p, workers=workers)
+                o = origins_xy[near]
+                walk = self.params.walk_seconds(np.hypot(o[:, 0] - p[:, 0], o[:, 1] - p[:, 1]))
+                point, station, seconds = self._access_pairs(p, stations=live, jobs=jobs)
+                out[i : i + len(p)] = np.minimum(walk, _segment_min(point, best[station] + seconds, len(p)))
+            return out
+
+        return at
+
+
+POINT_BLOCK = 1 << 16  # points whose access legs are found at once
+PAIR_BLOCK = 1 << 22  # elements of a min-plus temporary (32 MB of float64)
+
+
+def _segment_min(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Return ``out[g] = min of values[group == g]`` for ``g < n`` (``inf`` where none); ``group`` sorted."""
+    out = np.full(n, np.inf)
+    if len(group):
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        out[group[starts]] = np.minimum.reduceat(values, starts)
+    return out
+
+
+def _min_plus(matrix: np.ndarray, group: np.ndarray, col: np.ndarray, val: np.ndarray, n: int) -> np.ndarray:
+    """Return ``out[:, g] = min over the pairs of group g of matrix[:, col] + val`` ``(rows, n)``.
+
+    A min-plus product with a sparse right-hand side: ``(group, col, val)``
+    are its non-``inf`` entries, sorted by ``group``; a group without pairs
+    gives ``inf``. Groups are taken a few at a time so that the temporary
+    ``rows × pairs`` stays below ``PAIR_BLOCK`` elements (at least one group).
+    """
+    rows = matrix.shape[0]
+    out = np.full((rows, n), np.inf)
+    if len(group) == 0 or rows == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)]
+    width = max(1, PAIR_BLOCK // rows)
+    i = 0
+    while i < len(starts):
+        j = max(i + 1, int(np.searchsorted(ends, starts[i] + width, side="right")))
+        lo, hi = starts[i], ends[j - 1]
+        block = matrix[:, col[lo:hi]] + val[lo:hi]
+        out[:, group[starts[i:j]]] = np.minimum.reduceat(block, starts[i:j] - lo, axis=1)
+        i = j
+    return out
 
 
 def transit_graph(
