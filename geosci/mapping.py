@@ -657,10 +657,13 @@ NORTH_ARROW = (
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", sans-serif'
 
 _CSS = f"""
-.geosci-legend, .geosci-title, .geosci-note, .geosci-north, .geosci-scale {{background: rgba(255,255,255,0.92);
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 {FONT}; color: #222;}}
-.geosci-legend {{padding: 6px 8px; max-height: 60vh; overflow-y: auto;}}
-.geosci-targets {{max-width: 300px; font-size: 11px;}}
+.geosci-legend, .geosci-targets, .geosci-title, .geosci-note, .geosci-north, .geosci-scale {{
+  background: rgba(255,255,255,0.92); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
+  font: 12px/1.35 {FONT}; color: #222;}}
+.geosci-legend {{padding: 6px 8px; max-height: 60vh; overflow-y: auto; max-width: 340px;}}
+.geosci-legend .geosci-legend-label {{white-space: normal;}}
+.geosci-legend .geosci-swatch {{flex: none;}}
+.geosci-targets {{max-width: 300px; font-size: 11px; padding: 6px 8px;}}
 .geosci-targets table {{border-collapse: collapse; width: 100%;}}
 .geosci-targets th, .geosci-targets td {{border-top: 1px solid #ccc; padding: 1px 3px; text-align: left;}}
 .geosci-targets td:last-child {{white-space: nowrap; text-align: right;}}
@@ -838,11 +841,49 @@ def add_furniture(
              css_class="geosci-legend geosci-obstacle")  # fmt: skip
     table = page_table_html(recipe.get("page_table"), lang=lang)
     if table:
-        _control(m, table, position="topright", css_class="geosci-legend geosci-targets geosci-obstacle")
+        _control(m, table, position="topright", css_class="geosci-targets geosci-obstacle")
     add_scale_bar(m, position="bottomleft")
     _control(m, f"{html.escape(note)} [{html.escape(footer_text(datum=datum, lang=lang, basemap=basemap))}]",
              position="bottomleft", css_class="geosci-note geosci-obstacle")  # fmt: skip
     folium.LayerControl(collapsed=True, position="topright").add_to(m)  # the legend says what is drawn
+    _fit_clear_of_panels(m)
+
+
+_FIT_JS = """{% macro script(this, kwargs) %}
+(function (map) {
+  // fit the recorded bounds again, clear of the title and the legend (the panels float over the map)
+  var meta = document.querySelector('meta[name="geosci-bounds"]');
+  if (!meta) { return; }
+  var b = meta.getAttribute('content').split(',').map(Number);
+  function refit() {
+    var box = map.getContainer().getBoundingClientRect(), size = map.getSize();
+    var title = document.querySelector('.geosci-title'), legend = document.querySelector('.geosci-legend');
+    var top = title ? title.getBoundingClientRect().bottom - box.top + 10 : 0, right = 0, bottom = 0;
+    if (legend) {
+      var r = legend.getBoundingClientRect();
+      var besideW = r.left - box.left - 10, aboveH = r.top - box.top - top - 10;
+      // keep the larger free part of the map: beside the legend or above it
+      if (besideW * (size.y - top) >= aboveH * size.x) { right = box.right - r.left + 10; }
+      else { bottom = box.bottom - r.top + 10; }
+    }
+    if (size.x - right < 200 || size.y - top - bottom < 200) { return; }  // too small a window: keep the plain fit
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]],
+                  {paddingTopLeft: [10, top], paddingBottomRight: [right, bottom], animate: false});
+  }
+  map.whenReady(function () { setTimeout(refit, 0); });
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+
+
+def _fit_clear_of_panels(m: folium.Map) -> None:
+    """Refit the web map's view so the title and legend panels do not cover what it was fitted to show."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class FitClear(MacroElement):
+        _template = Template(_FIT_JS)
+
+    m.add_child(FitClear())
 
 
 def _head(m: folium.Map, recipe: dict, datum: str) -> None:

@@ -221,3 +221,48 @@ def test_local_mbtiles_basemap_is_embedded_and_drawn_offline(tmp_path):
     tiles = json.loads(found.group(1).replace("&quot;", '"'))
     drawn = [t for t in tiles if t[0] == "data:image/png;base64," and t[1] == 256]
     assert len(drawn) >= 4, tiles[:5]
+
+
+CLEAR_PROBE = """
+<script>
+window.addEventListener('load', function () {
+  setTimeout(function () {
+    var el = document.querySelector('.folium-map'), map = window[el.id], out = {points: {}};
+    var r = document.querySelector('.geosci-legend').getBoundingClientRect(), m = el.getBoundingClientRect();
+    out.legend = [r.left - m.left, r.top - m.top, r.right - m.left, r.bottom - m.top];
+    var b = document.querySelector('meta[name="geosci-bounds"]').getAttribute('content').split(',').map(Number);
+    var sw = map.latLngToContainerPoint([b[1], b[0]]), ne = map.latLngToContainerPoint([b[3], b[2]]);
+    out.bounds = [sw.x, ne.y, ne.x, sw.y];
+    map.eachLayer(function (l) {
+      if (l.feature && l.getLatLng && l.feature.properties.id) {
+        var p = map.latLngToContainerPoint(l.getLatLng()); out.points[l.feature.properties.id] = [p.x, p.y];
+      }
+    });
+    var pre = document.createElement('pre'); pre.id = 'geosci-probe';
+    pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+  }, 500);
+});
+</script>
+"""
+
+
+def test_the_web_map_fits_its_places_clear_of_the_legend(tmp_path):
+    """The four parks of the region map stay in view and out from under the legend panel."""
+    page = tmp_path / "region.html"
+    page.write_text(map_to_html(build_map(load_recipe("region"))).replace("</body>", CLEAR_PROBE + "</body>"),
+                    encoding="utf-8")  # fmt: skip
+    proc = _run_browser(page, tmp_path / "profile", "--window-size=1400,900", "--virtual-time-budget=5000",
+                        "--dump-dom")  # fmt: skip
+    found = re.search(r'<pre id="geosci-probe">(.*?)</pre>', proc.stdout, re.S)
+    assert found, proc.stderr[-2000:]
+    probe = json.loads(found.group(1).replace("&quot;", '"'))
+    parks = set(read_layer("region_starting_points")["id"])
+    assert parks <= set(probe["points"])
+    x0, y0, x1, y1 = probe["legend"]
+    bx0, by0, bx1, by1 = probe["bounds"]  # what the recipe asks to show, on screen
+    assert bx0 >= -1 and by0 >= -1 and bx1 <= 1401 and by1 <= 901, probe["bounds"]
+    assert bx0 >= x1 or bx1 <= x0 or by0 >= y1 or by1 <= y0, (probe["bounds"], probe["legend"])  # clear of it
+    for pid in parks:
+        x, y = probe["points"][pid]
+        assert 0 <= x <= 1400 and 0 <= y <= 900, pid
+        assert not (x0 <= x <= x1 and y0 <= y <= y1), (pid, (x, y), probe["legend"])
