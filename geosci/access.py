@@ -18,7 +18,7 @@ Scores (:func:`scores`):
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -442,12 +442,30 @@ def _matrix_rows(model, parts, d_frame, tally: _Tally, *, chunk=None, jobs=1, sc
                               o_min[start : start + len(block)], d_min, tally)  # fmt: skip
 
 
-def _block_rows(block: np.ndarray, o_names: np.ndarray, d_names: list, o_min, d_min, tally: _Tally):
+class _Rows(NamedTuple):
+    """One block of the long matrix: its origins' and all destinations' names, and its values row by row."""
+
+    o_names: np.ndarray  # (b,) the block's origins
+    d_names: list  # (d,) every destination
+    minutes: np.ndarray  # (b * d,)
+    plus_minus: np.ndarray
+    approximate: np.ndarray
+
+    def origins(self) -> np.ndarray:
+        """Return the origin of every row."""
+        return np.repeat(self.o_names, len(self.d_names))
+
+    def destinations(self) -> list:
+        """Return the destination of every row."""
+        return self.d_names * len(self.o_names)
+
+
+def _block_rows(block: np.ndarray, o_names: np.ndarray, d_names: list, o_min, d_min, tally: _Tally) -> _Rows:
     minutes = block / 60.0
     tally.add(minutes)
     m = np.round(minutes.ravel(), 2)
     pm = np.where(m == 0, 0.0, np.round((o_min[:, None] + d_min[None, :]).ravel(), 2))
-    return np.repeat(o_names, len(d_names)), d_names * len(block), m, pm, pm >= 0.1 * m
+    return _Rows(o_names, d_names, m, pm, pm >= 0.1 * m)
 
 
 def _stream_csv(path, rows) -> None:
@@ -456,8 +474,9 @@ def _stream_csv(path, rows) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(MATRIX_COLUMNS)
-        for o, d, m, pm, approx in rows:
-            writer.writerows(zip(o.tolist(), d, m.tolist(), pm.tolist(), approx.tolist(), strict=True))
+        for r in rows:
+            writer.writerows(zip(r.origins().tolist(), r.destinations(), r.minutes.tolist(), r.plus_minus.tolist(),
+                                 r.approximate.tolist(), strict=True))  # fmt: skip
 
 
 def _stream_parquet(path, rows, summary) -> None:
@@ -473,11 +492,17 @@ def _stream_parquet(path, rows, summary) -> None:
     meta = {b"geosci": json.dumps(summary or {}, ensure_ascii=False, default=str).encode("utf-8")}
     schema = pa.schema([("origin", pa.string()), ("destination", pa.string()), ("minutes", pa.float64()),
                         ("plus_minus_min", pa.float64()), ("approximate", pa.bool_())], metadata=meta)  # fmt: skip
+    d_array = None
     with pq.ParquetWriter(str(path), schema) as writer:
-        for o, d, m, pm, approx in rows:
-            columns = {"origin": o.astype(str), "destination": d, "minutes": m, "plus_minus_min": pm,
-                       "approximate": approx}  # fmt: skip
-            writer.write_table(pa.table(columns, schema=schema))
+        for r in rows:
+            n_o, n_d = len(r.o_names), len(r.d_names)
+            if d_array is None:
+                d_array = pa.array([str(d) for d in r.d_names], pa.string())
+            # names repeated by Arrow's take (C++), not as n_o * n_d Python strings
+            origin = pa.array([str(o) for o in r.o_names], pa.string()).take(np.repeat(np.arange(n_o), n_d))
+            destination = d_array.take(np.tile(np.arange(n_d), n_o))
+            columns = [origin, destination, r.minutes, r.plus_minus, r.approximate]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
 
 
 def _stream_gpkg(path, rows, summary) -> None:
@@ -485,9 +510,10 @@ def _stream_gpkg(path, rows, summary) -> None:
     import pyogrio
 
     first = True
-    for o, d, m, pm, approx in rows:
-        frame = pd.DataFrame({"origin": o.astype(str), "destination": d, "minutes": m, "plus_minus_min": pm,
-                              "approximate": approx})  # fmt: skip
+    for r in rows:
+        frame = pd.DataFrame({"origin": r.origins().astype(str), "destination": r.destinations(),
+                              "minutes": r.minutes, "plus_minus_min": r.plus_minus,
+                              "approximate": r.approximate})  # fmt: skip
         pyogrio.write_dataframe(frame, str(path), layer="matrix", driver="GPKG", append=not first)
         first = False
     if summary:

@@ -80,6 +80,10 @@ class TransitModel:
             "sketch": "sketch: walking straight-line x circuity + rail from the lines' station sequences",
             "gtfs": "GTFS: walking straight-line x circuity + rail from the feed's timetable",
         }[self.kind]
+        if self.access_mps is not None:  # a regional network: stations reached by local transport
+            model = model.replace("walking straight-line x circuity", "local transport to and from the stations "
+                                  "(straight-line x circuity at each station's access speed; walking all the way "
+                                  "where faster)")  # fmt: skip
         out = {"model": model, "scenario": self.scenario, "lines": self.lines, "stations": len(self.stations),
                "sources": list(self.sources), "parameters": self.params.describe()}  # fmt: skip
         if self.access_note:
