@@ -109,8 +109,10 @@ def _ahead(c) -> int:
 
 
 def _times_block(shared, rows):
-    model, origins_xy, dests_xy = shared
-    return model.times(origins_xy[rows[0] : rows[1]], dests_xy)
+    model, origins_xy, dests_xy, plan = shared
+    if plan is None:
+        return model.times(origins_xy[rows[0] : rows[1]], dests_xy)
+    return model.times(origins_xy[rows[0] : rows[1]], dests_xy, plan=plan)
 
 
 def iter_times(model, origins_xy: np.ndarray, dests_xy: np.ndarray, *, chunk: int, scheduler,
@@ -119,8 +121,11 @@ def iter_times(model, origins_xy: np.ndarray, dests_xy: np.ndarray, *, chunk: in
 
     See :func:`geosci.access.iter_times`.
     """
+    # a street network decides once, for all the origins, which side to search from; each worker then
+    # searches from the destinations once and keeps the result for its blocks (as one process does)
+    plan = model.search_plan(origins_xy, dests_xy) if hasattr(model, "search_plan") else None
     with client(scheduler, jobs=jobs) as c:
-        shared = c.scatter((model, origins_xy, dests_xy), broadcast=True, hash=False)
+        shared = c.scatter((model, origins_xy, dests_xy, plan), broadcast=True, hash=False)
         starts = range(0, len(origins_xy), chunk)
         spans = [(i, min(i + chunk, len(origins_xy))) for i in starts]
         yield from zip(starts, _ordered(c, _times_block, shared, spans, ahead=_ahead(c)), strict=True)

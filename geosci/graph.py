@@ -192,8 +192,39 @@ def _reversed_of(graph: Graph | sp.csr_matrix) -> sp.csr_matrix:
     return graph.reversed_matrix if isinstance(graph, Graph) else reverse(graph)
 
 
+def from_targets(n_nodes: int, sources, targets, *, budget: int = CHUNK_BYTES) -> bool:
+    """Return whether :func:`iter_costs` searches from the targets (on the reversed graph) for these node sets.
+
+    It does when there are no more distinct targets than distinct sources
+    and their columns fit in four times ``budget``. Deciding once for a
+    whole set, and passing the answer to every part of it (``plan``), gives
+    every part the same searches, so parts computed apart (on a cluster)
+    equal the whole bit for bit.
+    """
+    n_t = len(np.unique(np.asarray(targets)))
+    n_s = len(np.unique(np.asarray(sources)))
+    return bool(n_t <= n_s and n_t * n_nodes * 8 <= 4 * max(budget, 1))
+
+
+def to_targets(graph: Graph | sp.csr_matrix, targets, *, limit: float = np.inf, budget: int = CHUNK_BYTES,
+               jobs: int | None = 1) -> np.ndarray:  # fmt: skip
+    """Return the ``(nodes, len(targets))`` costs of reaching each target from every node (reversed searches)."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from geosci.parallel import ordered_map
+
+    n = _matrix_of(graph).shape[0]
+    u_t, inv_t = np.unique(np.asarray(targets, dtype=np.int64).ravel(), return_inverse=True)
+    rev = _reversed_of(graph)
+    step = rows_per_chunk(n, budget=budget)
+    parts = ordered_map(lambda i: dijkstra(rev, indices=u_t[i : i + step], limit=limit),
+                        range(0, len(u_t), step), jobs=jobs)  # fmt: skip
+    return np.vstack(list(parts)).T[:, inv_t]
+
+
 def iter_costs(graph: Graph | sp.csr_matrix, sources, targets, *, limit: float = np.inf, chunk: int | None = None,
-               budget: int = CHUNK_BYTES, jobs: int | None = 1):  # fmt: skip
+               budget: int = CHUNK_BYTES, jobs: int | None = 1, plan: bool | None = None,
+               target_costs: np.ndarray | None = None):  # fmt: skip
     """Yield the costs from consecutive chunks of ``sources`` to all ``targets``, searching the cheaper way.
 
     Never holds a full ``sources × nodes`` array. The search runs from
@@ -224,6 +255,13 @@ def iter_costs(graph: Graph | sp.csr_matrix, sources, targets, *, limit: float =
     jobs : int, optional
         Threads searching chunks at once (``None``: every core). The chunks
         come out in order, and identical to one thread's.
+    plan : bool, optional
+        Search from the targets (True) or from the sources (False) instead
+        of deciding here (:func:`from_targets`): parts of a larger set get
+        the whole set's plan.
+    target_costs : ndarray, optional
+        :func:`to_targets` of these targets, already computed (searching
+        from the targets is then a lookup).
 
     Yields
     ------
@@ -240,16 +278,14 @@ def iter_costs(graph: Graph | sp.csr_matrix, sources, targets, *, limit: float =
     sources = np.asarray(sources, dtype=np.int64).ravel()
     targets = np.asarray(targets, dtype=np.int64).ravel()
     chunk = int(chunk or rows_per_chunk(len(targets), budget=budget, cap=1 << 16))
-    u_t, inv_t = np.unique(targets, return_inverse=True)
-    n_src = len(np.unique(sources)) if len(sources) else 0
     if len(sources) == 0:
         return
-    if len(u_t) <= n_src and len(u_t) * n * 8 <= 4 * max(budget, 1):
-        rev = _reversed_of(graph)
-        step = rows_per_chunk(n, budget=budget)
-        parts = ordered_map(lambda i: dijkstra(rev, indices=u_t[i : i + step], limit=limit),
-                            range(0, len(u_t), step), jobs=jobs)  # fmt: skip
-        to_target = np.vstack(list(parts)).T[:, inv_t]  # (n, len(targets)): cost of reaching each target
+    if plan is None:
+        plan = from_targets(n, sources, targets, budget=budget)
+    if plan:
+        to_target = target_costs  # (n, len(targets)): cost of reaching each target
+        if to_target is None:
+            to_target = to_targets(graph, targets, limit=limit, budget=budget, jobs=jobs)
         for i in range(0, len(sources), chunk):
             yield i, to_target[sources[i : i + chunk]]
         return
@@ -266,7 +302,8 @@ def iter_costs(graph: Graph | sp.csr_matrix, sources, targets, *, limit: float =
 
 
 def costs_between(graph: Graph | sp.csr_matrix, sources, targets, *, limit: float = np.inf,
-                  budget: int = CHUNK_BYTES, jobs: int | None = 1) -> np.ndarray:  # fmt: skip
+                  budget: int = CHUNK_BYTES, jobs: int | None = 1, plan: bool | None = None,
+                  target_costs: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Return the ``(len(sources), len(targets))`` shortest-path costs, searching from the smaller side.
 
     See :func:`iter_costs`; memory is the result plus one chunk of rows.
@@ -279,6 +316,7 @@ def costs_between(graph: Graph | sp.csr_matrix, sources, targets, *, limit: floa
     """
     sources = np.asarray(sources, dtype=np.int64).ravel()
     out = np.empty((len(sources), len(np.asarray(targets).ravel())))
-    for i, block in iter_costs(graph, sources, targets, limit=limit, budget=budget, jobs=jobs):
+    for i, block in iter_costs(graph, sources, targets, limit=limit, budget=budget, jobs=jobs, plan=plan,
+                               target_costs=target_costs):  # fmt: skip
         out[i : i + len(block)] = block
     return out

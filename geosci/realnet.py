@@ -218,6 +218,8 @@ class NetworkModel:
     scenario: str = "real network"
     sources: tuple[str, ...] = ()
     gtfs_stations: int = 0
+    # the last destinations' reversed searches, kept for the next block of origins (a worker's blocks share them)
+    _targets: tuple[bytes, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, walk: WalkNetwork, *, params: AccessParams | None = None, gtfs: str | Path | None = None,
@@ -269,16 +271,36 @@ class NetworkModel:
         walk = self.params.walk_mps
         return o_node, o_snap / walk, d_node, d_snap / walk
 
-    def times(self, origins_xy: np.ndarray, dests_xy: np.ndarray, *, jobs: int | None = 1) -> np.ndarray:
+    def times(self, origins_xy: np.ndarray, dests_xy: np.ndarray, *, jobs: int | None = 1,
+              plan: bool | None = None) -> np.ndarray:  # fmt: skip
         """Door-to-door seconds ``(n_o, n_d)``, snap walks included.
 
         Searches from the destinations on the reversed graph when they are
         fewer than the origins, else from the origins (see
         :func:`geosci.graph.iter_costs`); ``jobs`` threads search at once.
+        ``plan`` imposes the whole run's choice on a block of its origins
+        (:meth:`search_plan`); the destinations' searches are then kept for
+        the next block with the same destinations.
         """
         o_node, o_walk, d_node, d_walk = self._snapped(origins_xy, dests_xy, jobs=jobs)
-        dist = costs_between(self.graph, o_node, d_node, jobs=jobs)
+        costs = self._target_costs(d_node, jobs=jobs) if plan else None
+        dist = costs_between(self.graph, o_node, d_node, jobs=jobs, plan=plan, target_costs=costs)
         return dist + o_walk[:, None] + d_walk[None, :]
+
+    def search_plan(self, origins_xy: np.ndarray, dests_xy: np.ndarray) -> bool:
+        """Return whether a run of these origins and destinations searches from the destinations."""
+        from geosci.graph import from_targets
+
+        o_node, _, d_node, _ = self._snapped(origins_xy, dests_xy)
+        return from_targets(self.graph.n, o_node, d_node)
+
+    def _target_costs(self, d_node: np.ndarray, *, jobs: int | None = 1) -> np.ndarray:
+        from geosci.graph import to_targets
+
+        key = np.asarray(d_node, dtype=np.int64).tobytes()
+        if self._targets is None or self._targets[0] != key:
+            self._targets = (key, to_targets(self.graph, d_node, jobs=jobs))
+        return self._targets[1]
 
     def iter_times(self, origins_xy: np.ndarray, dests_xy: np.ndarray, *, chunk: int | None = None,
                    jobs: int | None = 1):  # fmt: skip

@@ -156,6 +156,11 @@ def test_dask_on_a_street_network_equals_one_process(dask_client):
     o, d = rng.uniform(lo, hi, size=(300, 2)), rng.uniform(lo, hi, size=(4, 2))
     blocks = list(access.iter_times(model, o, d, chunk=300, scheduler=dask_client))
     assert np.array_equal(np.vstack([b for _, b in blocks]), model.times(o, d))
+    # blocks smaller than the destinations still search from the destinations, as the whole run does:
+    # each worker searches once and keeps the result for its blocks, and they equal one process bit for bit
+    small = list(access.iter_times(model, o[:60], d, chunk=3, scheduler=dask_client))
+    assert len(small) == 20
+    assert np.array_equal(np.vstack([b for _, b in small]), model.times(o[:60], d))
     import geopandas as gpd
 
     origins = gpd.GeoDataFrame(geometry=gpd.points_from_xy(d[:, 0], d[:, 1]), crs=model.crs)
