@@ -323,7 +323,7 @@ STREAMED_SUFFIXES = (".csv", ".parquet", ".gpkg")
 """Matrix files written block by block (any other suffix is built in memory)."""
 
 
-PARTITION_ROWS = 1_000_000
+PARTITION_ROWS = 250_000
 """Origins read at a time from a file larger than this (:func:`geosci.catalog.iter_layer`)."""
 
 
