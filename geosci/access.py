@@ -170,7 +170,7 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
         unreachable), ``plus_minus_min`` (the walking time the positional
         accuracy ``accuracy_m`` of the origin and the destination could add
         or take away: straight-line metres × circuity at walking speed) and
-        ``approximate`` (true when that is a tenth of the time or more: the
+        ``approximate`` (true when that is above zero and a tenth of the time or more: the
         places are placed less exactly than the time implies).
     """
     import pandas as pd
@@ -188,7 +188,7 @@ def travel_time_matrix(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDa
     pm = np.where(minutes == 0, 0.0, np.round(pm, 2))  # one place to itself: its error cancels
     return pd.DataFrame({
         "origin": np.repeat(o, len(d)), "destination": np.tile(d, len(o)), "minutes": minutes,
-        "plus_minus_min": pm, "approximate": pm >= 0.1 * minutes,
+        "plus_minus_min": pm, "approximate": (pm > 0) & (pm >= 0.1 * minutes),
     })  # fmt: skip
 
 
@@ -465,7 +465,7 @@ def _block_rows(block: np.ndarray, o_names: np.ndarray, d_names: list, o_min, d_
     tally.add(minutes)
     m = np.round(minutes.ravel(), 2)
     pm = np.where(m == 0, 0.0, np.round((o_min[:, None] + d_min[None, :]).ravel(), 2))
-    return _Rows(o_names, d_names, m, pm, pm >= 0.1 * m)
+    return _Rows(o_names, d_names, m, pm, (pm > 0) & (pm >= 0.1 * m))
 
 
 def _stream_csv(path, rows) -> None:

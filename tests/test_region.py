@@ -196,7 +196,8 @@ def test_park_times_are_as_uncertain_as_the_parks_main_places(areas):
     row = table.loc[(names["sa-chengdu"], names["sa-chongqing"])]
     assert row["plus_minus_min"] == pytest.approx(expect, abs=0.01)
     assert row["approximate"]
-    assert table.loc[(names["sa-chengdu"], names["sa-chengdu"]), "plus_minus_min"] == 0  # a place to itself
+    itself = table.loc[(names["sa-chengdu"], names["sa-chengdu"])]
+    assert itself["plus_minus_min"] == 0 and not itself["approximate"]  # a place to itself: exactly 0
 
 
 @pytest.mark.parametrize("scenario", ["existing", "+under_construction"])
