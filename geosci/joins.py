@@ -45,7 +45,10 @@ def join(
     -------
     GeoDataFrame
         ``features`` (WGS84) with ``zone`` and ``distance_m`` columns
-        (``0`` inside a zone; empty zone where none applies).
+        (``0`` inside a zone; empty zone where none applies). Where zones
+        overlap (two starting areas sharing a host district), ``zone`` is
+        the first and a ``zones`` column lists every zone containing the
+        feature, separated by ``;``.
 
     Examples
     --------
@@ -71,20 +74,39 @@ def join(
     else:
         joined = gpd.sjoin(pts, z, how="left", predicate="within")
         joined["_d"] = np.where(joined["_zone"].notna(), 0.0, np.nan)
+    every = joined["_zone"].dropna().astype(str).groupby(level=0).agg(";".join)
     joined = joined[~joined.index.duplicated(keep="first")]
     out = features.to_crs(4326).copy()
     out["zone"] = joined["_zone"].fillna("").astype(str).values
     out["distance_m"] = np.round(joined["_d"].values.astype(float), 1)
+    if (every.str.count(";") > 0).any():
+        out["zones"] = every.reindex(joined.index).fillna("").values
     return out
 
 
-def zone_counts(joined: gpd.GeoDataFrame, *, name_field: str = "name_zh") -> pd.DataFrame:
-    """Count and list the joined features of each zone."""
+def zone_counts(joined: gpd.GeoDataFrame, *, name_field: str = "name_zh",
+                zone_names: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
+    """Count and list the joined features of each zone.
+
+    A feature inside overlapping zones (a ``zones`` column, see
+    :func:`join`) counts in each of them. With ``zone_names`` every zone is
+    listed, those with no feature at 0, in that order (then ``(none)`` for
+    features outside every zone); otherwise only the zones with features,
+    sorted.
+    """
     import pandas as pd
 
     names = joined[name_field].astype(str) if name_field in joined.columns else joined.index.astype(str)
-    frame = pd.DataFrame({"zone": joined["zone"].replace("", "(none)"), "name": names})
-    return frame.groupby("zone", sort=True)["name"].agg(count="size", features=lambda s: "、".join(s)).reset_index()
+    column = joined["zone"]
+    if "zones" in joined.columns:  # overlapping zones: a feature counts in every zone containing it
+        column = joined["zones"].where(joined["zones"] != "", joined["zone"])
+    frame = pd.DataFrame({"zone": column.replace("", "(none)").str.split(";"), "name": names}).explode("zone")
+    table = frame.groupby("zone", sort=True)["name"].agg(count="size", features=lambda s: "、".join(s))
+    if zone_names is not None:
+        order = list(dict.fromkeys(str(z) for z in zone_names))
+        order += ["(none)"] if "(none)" in table.index else []
+        table = table.reindex(order).fillna({"count": 0, "features": ""}).astype({"count": int})
+    return table.rename_axis("zone").reset_index()
 
 
 def join_tables(
@@ -99,7 +121,8 @@ def join_tables(
     """Join a layer (name, file or frame) to zones and return the joined layer and its table.
 
     The table lists every feature with its zone and distance, or with
-    ``counts`` the count and list of features per zone.
+    ``counts`` the count and list of features per zone, every zone listed
+    (0 where none lies in it).
     """
     from geosci.catalog import read_layer
     from geosci.tables import Table
@@ -107,10 +130,12 @@ def join_tables(
     def frame(value):
         return value if hasattr(value, "geometry") else read_layer(value)
 
-    joined = join(frame(layer), frame(zones), zone_field=zone_field, nearest=nearest, max_distance_m=max_distance_m)
+    zone_frame = frame(zones)
+    joined = join(frame(layer), zone_frame, zone_field=zone_field, nearest=nearest, max_distance_m=max_distance_m)
     if counts:
-        return joined, [Table("counts", zone_counts(joined), "分区计数", "Features per zone")]
-    cols = [c for c in ("id", "name_zh", "zone", "distance_m") if c in joined.columns]
+        table = zone_counts(joined, zone_names=zone_frame[zone_field].astype(str).tolist())
+        return joined, [Table("counts", table, "分区计数", "Features per zone")]
+    cols = [c for c in ("id", "name_zh", "zone", "zones", "distance_m") if c in joined.columns]
     return joined, [Table("joined", joined[cols], "空间关联", "Features and their zones")]
 
 

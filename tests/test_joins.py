@@ -45,3 +45,16 @@ def test_cli_join():
     assert rows["inc-jinfeng"] == "科技活力赋能中心" and rows["inc-xiyong"] == "科学动力储能中心"
     res = CliRunner().invoke(main, ["join", "universities", "--to", "districts", "--zone-field", "nope"])
     assert res.exit_code == 2 and "--zone-field 'nope' is not a field of the zones" in res.stderr
+
+
+def test_counts_list_every_park_and_count_overlaps_in_each():
+    """北碚 hosts two starting areas: 西南大学 counts in both, and parks with no university show 0."""
+    res = CliRunner().invoke(main, ["join", "universities", "--to", "region_starting_areas", "--counts",
+                                    "--format", "json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    counts = {r["zone"]: r["count"] for r in json.loads(res.stdout)}
+    assert list(counts) == read_layer("region_starting_areas")["name_zh"].tolist()
+    assert counts["西部（成都）科学城"] == 0 and counts["中国（绵阳）科技城"] == 0
+    assert counts["重庆两江协同创新区"] == 1 and counts["西部（重庆）科学城"] == len(read_layer("universities"))
+    j = join(read_layer("universities"), read_layer("region_starting_areas")).set_index("id")
+    assert j.loc["uni-swu", "zones"] == "西部（重庆）科学城;重庆两江协同创新区"
