@@ -140,14 +140,21 @@ def classify(
     margin = t_acc + np.where(idx >= 0, s_acc[np.clip(idx, 0, None)] if len(s_acc) else 0.0, 0.0)
     if len(sources_xy) == 0 or n == 0:
         return classes.astype(str), dist, idx, margin
-    reach = radius + float(t_acc.max()) + float(s_acc.max())
-    pairs = cKDTree(targets_xy).sparse_distance_matrix(cKDTree(sources_xy), reach, output_type="ndarray")
-    ti, si, d = pairs["i"], pairs["j"], pairs["v"]
-    slack = t_acc[ti] + s_acc[si]
-    sure = np.zeros(n, dtype=bool)
-    maybe = np.zeros(n, dtype=bool)
-    np.logical_or.at(sure, ti, d + slack <= radius)
-    np.logical_or.at(maybe, ti, d - slack <= radius)
+    # the nearest source settles most targets: covered if it covers them even when both are off, not covered if
+    # no source could (every source is at least as far and no less exact than the least exact one)
+    s_max = float(s_acc.max())
+    sure = dist + t_acc + s_acc[idx] <= radius
+    maybe = sure | (dist - t_acc - s_max <= radius)
+    open_ = np.flatnonzero(maybe & ~sure)  # the rest: some other source may settle them, every pair is checked
+    if len(open_):
+        reach = radius + float(t_acc[open_].max()) + s_max
+        pairs = cKDTree(targets_xy[open_]).sparse_distance_matrix(cKDTree(sources_xy), reach, output_type="ndarray")
+        ti, si, d = open_[pairs["i"]], pairs["j"], pairs["v"]
+        slack = t_acc[ti] + s_acc[si]
+        maybe[open_] = False
+        np.logical_or.at(sure, ti, d + slack <= radius)
+        np.logical_or.at(maybe, ti, d - slack <= radius)
+        maybe |= sure
     classes[maybe] = "uncertain"
     classes[sure] = "covered"
     return classes.astype(str), dist, idx, margin
@@ -444,12 +451,16 @@ def coverage(
     for name, layer in targets.items():
         if layer.empty:
             raise DataError(f"target layer {name!r} has no features")
-        t = layer.to_crs(crs)
+        t = layer if layer.crs is not None and layer.crs.equals(crs) else layer.to_crs(crs)  # no-op reprojections
         geom = t.geometry
-        pts = geom if bool((geom.geom_type == "Point").all()) else geom.representative_point()
+        points = bool((geom.geom_type == "Point").all())
+        pts = geom if points else geom.representative_point()
         zone = _zone_of(gpd.GeoDataFrame(geometry=pts, crs=crs), zones_m, zone_field) if zones_m is not None \
             else np.full(len(t), "(all)")  # fmt: skip
-        prepared[name] = (t, pts, np.column_stack([pts.x.values, pts.y.values]), _accuracy(t), zone)
+        # the features' WGS84 positions, once per layer (not per scenario); points keep their own coordinates
+        wgs = layer.geometry.values if points and layer.crs is not None and layer.crs.equals(4326) \
+            else gpd.GeoSeries(pts.values, crs=crs).to_crs(4326).values  # fmt: skip
+        prepared[name] = (t, wgs, np.column_stack([pts.x.values, pts.y.values]), _accuracy(t), zone)
 
     target_rows, area_rows, feature_frames, gap_frames = [], [], [], []
     for scenario in scenarios:
@@ -458,7 +469,7 @@ def coverage(
         src_xy = np.column_stack([src.geometry.x.values, src.geometry.y.values]) if len(src) else np.empty((0, 2))
         src_names = src["name_zh"].astype(str).values if "name_zh" in src.columns else src.index.astype(str).values
         src_acc = _accuracy(src)
-        for name, (t, pts, xy, t_acc, zone) in prepared.items():
+        for name, (t, wgs, xy, t_acc, zone) in prepared.items():
             if network is None:
                 cls, dist, idx, margin = classify(xy, t_acc, src_xy, src_acc, radius)
             else:
@@ -474,7 +485,7 @@ def coverage(
                 "zone": zone, "nearest_source": np.where(idx >= 0, nearest, ""),
                 "distance_m": np.round(dist, 1), "accuracy_m": np.round(margin, 1), "class": cls,
                 "covered": cls == "covered",
-            }, geometry=pts.values, crs=crs)  # fmt: skip
+            }, geometry=wgs, crs=4326)  # fmt: skip
             feature_frames.append(frame)
             groups = [("(all)", frame)]
             if zones_m is not None:
@@ -527,7 +538,7 @@ def coverage(
     return CoverageResult(
         targets=pd.DataFrame(target_rows),
         areas=pd.concat(area_rows, ignore_index=True) if area_rows else pd.DataFrame(),
-        features=gpd.GeoDataFrame(features, geometry="geometry", crs=crs).to_crs(4326),
+        features=gpd.GeoDataFrame(features, geometry="geometry", crs=4326),
         gaps=gaps.to_crs(4326),
         summary=summary,
     )
