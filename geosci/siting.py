@@ -35,8 +35,8 @@ as covered (unless ``count_uncertain``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -668,6 +668,709 @@ def _dedupe(sure, maybe, rows_s, rows_m, prefer: np.ndarray) -> np.ndarray:
     return np.array(sorted(keep.values()), dtype=np.int64)
 
 
+# --------------------------------------------------------------------------- site(), step by step
+@dataclass
+class _Demand:
+    """Every demand feature as a point in the metric CRS, with its table, weight and positional accuracy."""
+
+    table: pd.DataFrame  # layer, id, name_zh, weight, accuracy_m, zone; the classes are added once solved
+    xy: np.ndarray
+    weight: np.ndarray
+    accuracy: np.ndarray
+    layers: list[str]
+
+
+@dataclass
+class _Sites:
+    """Sites (existing or candidate) as points in the metric CRS, with their ids, names and positional accuracy."""
+
+    xy: np.ndarray
+    ids: np.ndarray
+    names: np.ndarray
+    accuracy: np.ndarray
+
+
+@dataclass
+class _Cover:
+    """Which site reaches which demand, certainly (``sure``) and possibly (``maybe``): existing sites first."""
+
+    sure: sp.csr_matrix
+    maybe: sp.csr_matrix
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray]  # demand index, site index, cost of the pairs within reach
+    xy: np.ndarray  # every site, the existing ones first
+    accuracy: np.ndarray
+    n_existing: int
+    sure_existing: np.ndarray  # demand the existing sites cover
+    maybe_existing: np.ndarray  # demand the existing sites may cover
+
+
+@dataclass
+class _SolveSettings:
+    """How each model is solved: with the curve or not, the seconds per solve, whom to tell after each solve."""
+
+    curve: bool
+    time_limit: float
+    progress: Callable[[str], None] | None
+
+
+@dataclass
+class _Solved:
+    """The solves of a run: one per number of new sites on the curve, and the one whose sites are chosen."""
+
+    solves: list[tuple[int, Solution]]
+    final: Solution
+    considered: int  # candidates that entered the model
+    base_cost: np.ndarray | None = None  # p-median: cost from each demand to its nearest existing site
+    cost_c: np.ndarray | None = None  # p-median: cost from each demand to each candidate
+
+
+def _check_site_arguments(
+    *,
+    add: int | None,
+    cover_all: bool,
+    model: str | None,
+    radius_m: float | None,
+    minutes: float | None,
+    travel: str,
+    gtfs: str | Path | None,
+    gtfs_date: str | None,
+    time_limit: float,
+) -> str:
+    """Refuse missing or contradictory arguments before any work; return the model, in lower case."""
+    if (add is None) == (not cover_all):
+        raise ParameterError("add", "give {name} N (sites to add) or --cover-all (fewest sites covering all), one")
+    if add is not None and (int(add) != add or add < 1):
+        raise ParameterError("add", f"{{name}} should be a whole number of sites, at least 1, got {add!r}")
+    model = (model or ("lscp" if cover_all else "mclp")).lower()
+    if model not in MODELS:
+        raise ParameterError("model", f"{{name}} should be one of {', '.join(MODELS)}, got {model!r}")
+    if cover_all and model != "lscp":
+        raise ParameterError("model", f"--cover-all is the lscp model: drop {{name}} {model} or give --add N")
+    if add is not None and model == "lscp":
+        raise ParameterError("model", "{name} lscp finds the fewest sites covering all demand: use --cover-all "
+                                      "instead of --add")  # fmt: skip
+    if (radius_m is None) == (minutes is None):
+        raise ParameterError("radius_m", "give the catchment as {name} METRES or --minutes MINUTES (one of them)")
+    if travel not in TRAVEL:
+        raise ParameterError("travel", f"{{name}} should be one of {', '.join(TRAVEL)}, got {travel!r}")
+    if travel == "transit" and minutes is None:
+        raise ParameterError("minutes", "--travel transit measures door-to-door time: give {name} MINUTES")
+    if gtfs is not None and travel != "transit":
+        raise ParameterError("gtfs", "{name} gives a transit timetable: add --travel transit (walking needs no feed)")
+    if gtfs_date is not None and gtfs is None:
+        raise ParameterError("gtfs_date", "{name} needs a GTFS feed: give --gtfs as well")
+    if not time_limit > 0:
+        raise ParameterError("time_limit", f"{{name}} should be above 0 seconds, got {time_limit!r}")
+    return model
+
+
+def _demand_layers(
+    demand: str | Path | gpd.GeoDataFrame | Sequence[str | Path | gpd.GeoDataFrame],
+) -> tuple[list[str], list[gpd.GeoDataFrame]]:
+    """Read the demand layers and name each for the summary; refuse none, or one without features."""
+    demand_list = list(demand) if isinstance(demand, (list, tuple)) else [demand]
+    if not demand_list:
+        raise ParameterError("demand", "give at least one {name} layer or file")
+    names = [str(d) if not hasattr(d, "geometry") else f"demand_{i}" for i, d in enumerate(demand_list)]
+    frames = [_frame(d) for d in demand_list]
+    for n, f in zip(names, frames, strict=True):
+        if f.empty:
+            raise DataError(f"demand layer {n!r} has no features")
+    return names, frames
+
+
+def _existing_layer(
+    existing: str | Path | gpd.GeoDataFrame | None,
+    *,
+    lines: str | Path | gpd.GeoDataFrame | None,
+    scenario: str | None,
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """Read the existing sites, their statuses set by ``lines``; return them all and those open in ``scenario``."""
+    from geosci.coverage import select_scenario, statuses_from_lines
+
+    if existing is None:
+        return None, None
+    ex = _frame(existing)
+    if lines is not None and "lines" in ex.columns:
+        ex = statuses_from_lines(ex, _frame(lines))
+    if not bool((ex.geom_type == "Point").all()):
+        raise ParameterError("existing", "{name} should be points (stations or sites), got "
+                                         f"{', '.join(sorted(set(ex.geom_type.astype(str))))}")  # fmt: skip
+    ex_all, ex = ex, select_scenario(ex, scenario)
+    if len(ex_all) and not len(ex):
+        col = "line_statuses" if "line_statuses" in ex_all.columns else "status"
+        found = ", ".join(sorted({x for v in ex_all[col].astype(str) for x in v.split(";") if x}))
+        raise ParameterError("existing", f"{{name}} {existing if isinstance(existing, (str, Path)) else ''} has no "
+                                         f"site open in scenario {scenario!r} (statuses: {found}): pass "
+                                         "--scenario +planned to count planned sites as existing")  # fmt: skip
+    return ex_all, ex
+
+
+def _zone_layer(zones: str | Path | gpd.GeoDataFrame | None, zone_field: str) -> gpd.GeoDataFrame | None:
+    """Read the zones of the before/after breakdown; refuse a ``zone_field`` they do not have."""
+    zone_frame = _frame(zones) if zones is not None else None
+    if zone_frame is not None and zone_field not in zone_frame.columns:
+        fields = ", ".join(c for c in zone_frame.columns if c != zone_frame.geometry.name)
+        raise ParameterError("zone_field", f"{{name}} {zone_field!r} is not a field of the zones ({fields})")
+    return zone_frame
+
+
+def _travel_model(
+    network: str | Path | WalkNetwork | None,
+    *,
+    params: AccessParams,
+    scenario: str | None,
+    stations: str | Path | gpd.GeoDataFrame,
+    lines: str | Path | gpd.GeoDataFrame | None,
+    gtfs: str | Path | None,
+    gtfs_date: str | None,
+) -> TravelModel:
+    """Return the door-to-door model: on a street network already read, else the sketch model (or the GTFS feed)."""
+    if network is not None and not isinstance(network, (str, Path)):
+        from geosci.realnet import NetworkModel
+
+        return NetworkModel.build(network, params=params, gtfs=gtfs, gtfs_date=gtfs_date)
+    from geosci.models import make_model
+
+    return make_model(scenario=scenario or "existing", stations=stations, lines=lines if lines is not None
+                      else "rail_lines", network=cast("str | Path | None", network), gtfs=gtfs,
+                      gtfs_date=gtfs_date, params=params)  # fmt: skip
+
+
+def _cost_function(
+    travel_model: TravelModel | None,
+    *,
+    network: str | Path | WalkNetwork | None,
+    radius_m: float | None,
+    minutes: float | None,
+    params: AccessParams,
+    existing: gpd.GeoDataFrame | None,
+    demand_frames: list[gpd.GeoDataFrame],
+) -> Reach:
+    """Return the run's one cost function: door-to-door minutes, walking on streets, or straight lines.
+
+    The metric CRS is chosen as coverage chooses it: from the travel model or
+    the street network; for straight lines, from the existing sites (when
+    some are open), else from the demand.
+    """
+    if travel_model is not None:
+        assert minutes is not None  # transit without minutes was refused above
+        return Reach("travel", float(minutes) * 60.0, travel_model.crs, params, model=travel_model)
+    if network is not None:
+        from geosci.realnet import WalkNetwork
+
+        net = network if isinstance(network, WalkNetwork) else WalkNetwork.from_osm(network)
+        # exactly one of radius_m and minutes was required above
+        threshold = float(radius_m) if radius_m is not None else float(cast(float, minutes)) * 60.0 * params.walk_mps
+        return Reach("network", threshold, net.crs, params, network=net)
+    import pandas as pd
+
+    from geosci.crs import metric_crs
+
+    ref = existing if existing is not None else pd.concat([f.to_crs(4326) for f in demand_frames])
+    crs = metric_crs(tuple(ref.to_crs(4326).total_bounds))
+    return Reach("straight", params.straight_radius(radius_m=radius_m, minutes=minutes), crs, params)
+
+
+def _demand_points(
+    layers: list[str],
+    frames: list[gpd.GeoDataFrame],
+    *,
+    crs: str,
+    weight: str | None,
+    zone_frame: gpd.GeoDataFrame | None,
+    zone_field: str,
+) -> _Demand:
+    """Put every demand feature in one table: its point in ``crs``, weight, accuracy and zone."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geosci.coverage import _accuracy, _zone_of
+
+    parts, xy_parts = [], []
+    for n, f in zip(layers, frames, strict=True):
+        t, xy = _points(f, crs)
+        ids, labels = _labels(t, n)
+        parts.append(pd.DataFrame({"layer": n, "id": ids, "name_zh": labels, "weight": _weights(t, weight, n),
+                                   "accuracy_m": _accuracy(t)}))  # fmt: skip
+        xy_parts.append(xy)
+    dem = pd.concat(parts, ignore_index=True)
+    d_xy = np.vstack(xy_parts)
+    d_pts = gpd.GeoDataFrame(dem, geometry=gpd.points_from_xy(d_xy[:, 0], d_xy[:, 1]), crs=crs)
+    zones_m = zone_frame.to_crs(crs).reset_index(drop=True) if zone_frame is not None else None
+    dem["zone"] = _zone_of(d_pts, zones_m, zone_field) if zones_m is not None else "(all)"
+    return _Demand(dem, d_xy, dem["weight"].to_numpy(dtype=float), dem["accuracy_m"].to_numpy(dtype=float), layers)
+
+
+def _existing_sites(ex: gpd.GeoDataFrame | None, crs: str) -> tuple[_Sites, gpd.GeoDataFrame | None]:
+    """Return the open existing sites as points in ``crs`` (none when none is open), and their frame in ``crs``."""
+    from geosci.coverage import _accuracy
+
+    if ex is None or not len(ex):
+        return _Sites(np.empty((0, 2)), np.empty(0, dtype=object), np.empty(0, dtype=object), np.empty(0)), None
+    ex_m, e_xy = _points(ex, crs)
+    e_ids, e_names = _labels(ex_m, "existing")
+    return _Sites(e_xy, e_ids, e_names, _accuracy(ex_m)), ex_m
+
+
+def _grid_sites(
+    spacing: float, *, within: str | None, within_geom: Any, reach: Reach, demand_xy: np.ndarray
+) -> tuple[_Sites, str]:
+    """Return the grid candidates inside ``within``, else around the demand, and a note of where they lie."""
+    import geopandas as gpd
+    import shapely
+
+    if within_geom is not None:
+        area = gpd.GeoSeries([within_geom], crs=4326).to_crs(reach.crs).iloc[0]
+        area_note = f"grid of {spacing:g} m inside {within}"
+    else:
+        grow = reach.threshold if reach.engine != "travel" else 0.0
+        area = shapely.MultiPoint(demand_xy).convex_hull.buffer(max(grow, spacing))
+        area_note = f"grid of {spacing:g} m inside the demand's convex hull grown by {max(grow, spacing):g} m"
+    c_xy = grid_candidates(area, spacing, crs=reach.crs)
+    digits = len(str(len(c_xy)))
+    c_ids = np.array([f"grid-{i + 1:0{digits}d}" for i in range(len(c_xy))], dtype=object)
+    c_names = np.array([f"网格点 {i + 1} (grid {spacing:g} m)" for i in range(len(c_xy))], dtype=object)
+    return _Sites(c_xy, c_ids, c_names, np.zeros(len(c_xy))), area_note
+
+
+def _layer_sites(candidates: str | Path | gpd.GeoDataFrame, *, within_geom: Any, crs: str, existing: _Sites) -> _Sites:
+    """Return the candidates of a layer inside ``within_geom``, the existing sites among them left out."""
+    import shapely
+
+    from geosci.coverage import _accuracy
+
+    cf = _frame(candidates)
+    if within_geom is not None:
+        cf = cf[shapely.intersects(within_geom, cf.to_crs(4326).geometry.values)]
+    cm, c_xy = _points(cf, crs)
+    c_ids, c_names = _labels(cm, "candidate")
+    c_acc = _accuracy(cm)
+    if len(existing.xy) and len(c_xy):  # a candidate that is an existing site is not a new one
+        from scipy.spatial import cKDTree
+
+        d0, _ = cKDTree(existing.xy).query(c_xy)
+        fresh = (d0 > 1.0) & ~np.isin(c_ids, existing.ids)
+        c_xy, c_ids, c_names, c_acc = c_xy[fresh], c_ids[fresh], c_names[fresh], c_acc[fresh]
+    return _Sites(c_xy, c_ids, c_names, c_acc)
+
+
+def _candidate_sites(
+    candidates: str | Path | gpd.GeoDataFrame,
+    spacing: float | None,
+    *,
+    within: str | None,
+    within_geom: Any,
+    reach: Reach,
+    demand_xy: np.ndarray,
+    existing: _Sites,
+) -> tuple[_Sites, str]:
+    """Return the candidate sites (a grid or a layer) and a note of where they come from; refuse none."""
+    if spacing is not None:
+        sites, area_note = _grid_sites(spacing, within=within, within_geom=within_geom, reach=reach,
+                                       demand_xy=demand_xy)  # fmt: skip
+    else:
+        sites = _layer_sites(candidates, within_geom=within_geom, crs=reach.crs, existing=existing)
+        area_note = f"{_source_name(candidates)}" + (f" inside {within}" if within else "")
+    if len(sites.xy) == 0:
+        raise ParameterError("candidates", "{name} gave no candidate site" + (f" inside {within}" if within else "")
+                                           + ": use another layer, zone or a finer grid")  # fmt: skip
+    return sites, area_note
+
+
+def _coverage_sets(reach: Reach, demand: _Demand, existing: _Sites, cands: _Sites, *, count_uncertain: bool) -> _Cover:
+    """Return which site reaches which demand, certainly and possibly: the existing sites first, then candidates."""
+    s_xy = np.vstack([existing.xy, cands.xy])
+    s_acc = np.concatenate([existing.accuracy, cands.accuracy])
+    n_e = len(existing.xy)
+    sure, maybe, pairs = _reach_sets(reach, demand.xy, demand.accuracy, s_xy, s_acc)
+    if count_uncertain:
+        sure = maybe
+    return _Cover(sure, maybe, pairs, s_xy, s_acc, n_e, _any(sure, np.arange(n_e)), _any(maybe, np.arange(n_e)))
+
+
+def _solve_each(
+    ks: Iterable[int], solve: Callable[[int], Solution], progress: Callable[[str], None] | None
+) -> list[tuple[int, Solution]]:
+    """Solve for each number of new sites in ``ks``, telling ``progress`` after each."""
+    solves = []
+    for k in ks:
+        solves.append((k, solve(k)))
+        if progress:
+            progress(f"{k} sites")
+    return solves
+
+
+def _solve_pmedian(add: int, *, cover: _Cover, reach: Reach, demand: _Demand, how: _SolveSettings) -> _Solved:
+    """Solve the p-median for ``add`` new sites (and for 1, 2, ... with the curve) on the full cost matrix."""
+    n_e = cover.n_existing
+    full = reach.matrix(demand.xy, cover.xy)
+    base_cost = full[:, :n_e].min(axis=1) if n_e else np.full(len(demand.xy), np.inf)
+    cost_c = full[:, n_e:]
+    ks = range(1, add + 1) if how.curve else [add]
+    solves = _solve_each(ks, lambda k: p_median(cost_c, demand.weight, k, base=base_cost, time_limit=how.time_limit),
+                         how.progress)  # fmt: skip
+    return _Solved(solves, solves[-1][1], len(cover.xy) - n_e, base_cost, cost_c)
+
+
+def _distinct_candidates(cover: _Cover, sure_c: sp.csc_matrix, maybe_c: sp.csc_matrix, reach: Reach,
+                         demand_accuracy: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Return the candidates that enter a covering model: one per distinct coverage of the demand left to cover."""
+    n_e = cover.n_existing
+    rows_s = np.flatnonzero(~cover.sure_existing)
+    rows_m = np.flatnonzero(~cover.maybe_existing)
+    # among candidates reaching the same demand, keep the one nearest in total to that demand
+    pi, pj, pc = cover.pairs
+    on = (pj >= n_e) & (pc - reach.slack(demand_accuracy[pi] + cover.accuracy[pj]) <= reach.threshold)
+    prefer = np.bincount(pj[on] - n_e, weights=pc[on], minlength=sure_c.shape[1])
+    return _dedupe(sure_c, maybe_c, rows_s, rows_m, prefer)
+
+
+def _solve_lscp(
+    s_k: sp.csc_matrix,
+    mclp: Callable[[int], Solution],
+    *,
+    cover: _Cover,
+    reach: Reach,
+    demand: _Demand,
+    count_uncertain: bool,
+    how: _SolveSettings,
+) -> tuple[list[tuple[int, Solution]], Solution]:
+    """Solve the set cover; the curve's rows below its count are MCLP solves, its last row covers everything."""
+    unreachable = np.flatnonzero(~cover.sure_existing & (np.asarray(s_k.sum(axis=1)).ravel() == 0))
+    if len(unreachable):
+        raise DataError(_infeasible_message(unreachable, demand.table, demand.xy, demand.accuracy, cover.xy,
+                                            cover.accuracy, reach, cover.maybe, count_uncertain))  # fmt: skip
+    sol = set_cover(s_k, covered=cover.sure_existing, time_limit=how.time_limit)
+    top = int(sol.objective)
+    solves = _solve_each(range(1, top) if how.curve else [], mclp, how.progress)
+    everything = float(demand.weight.sum())
+    solves.append((top, Solution(sol.chosen, everything, everything, sol.status, sol.gap, sol.seconds, everything)))
+    return solves, sol
+
+
+def _solve_covering(
+    model: str,
+    add: int | None,
+    *,
+    cover: _Cover,
+    reach: Reach,
+    demand: _Demand,
+    count_uncertain: bool,
+    how: _SolveSettings,
+) -> _Solved:
+    """Solve MCLP or LSCP among the distinct candidates; the chosen indices are those of all candidates."""
+    n_e = cover.n_existing
+    sure_c, maybe_c = cover.sure[:, n_e:].tocsc(), cover.maybe[:, n_e:].tocsc()
+    keep = _distinct_candidates(cover, sure_c, maybe_c, reach, demand.accuracy)
+    s_k, m_k = sure_c[:, keep], maybe_c[:, keep]
+
+    def mclp(k: int) -> Solution:
+        return maximal_coverage(s_k, demand.weight, k, covered=cover.sure_existing, maybe=m_k,
+                                maybe_covered=cover.maybe_existing, time_limit=how.time_limit)  # fmt: skip
+
+    if model == "lscp":
+        solves, final = _solve_lscp(s_k, mclp, cover=cover, reach=reach, demand=demand,
+                                    count_uncertain=count_uncertain, how=how)  # fmt: skip
+    else:
+        assert add is not None  # only lscp (--cover-all) goes without add, refused above
+        solves = _solve_each(range(1, add + 1) if how.curve else [add], mclp, how.progress)
+        final = solves[-1][1]
+    solves = [(k, replace(s, chosen=keep[s.chosen])) for k, s in solves]
+    return _Solved(solves, replace(final, chosen=keep[final.chosen]), len(keep))
+
+
+def _classify(
+    demand: _Demand, cover: _Cover, open_sites: np.ndarray, *, reach: Reach, site_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add each demand's class before and after, and its nearest open site, to the demand table.
+
+    The classes follow the rule of :func:`geosci.coverage.classify`. Return
+    the demand that some open site may reach, and the cost from each demand
+    to each open site.
+    """
+    dem = demand.table
+    sure_after, maybe_after = _any(cover.sure, open_sites), _any(cover.maybe, open_sites)
+    dem["class_before"] = _classes(cover.sure_existing, cover.maybe_existing)
+    dem["class_after"] = _classes(sure_after, maybe_after)
+    dem["newly_covered"] = sure_after & ~cover.sure_existing
+    n_d = len(demand.xy)
+    full_cost = reach.matrix(demand.xy, cover.xy[open_sites]) if len(open_sites) else np.full((n_d, 0), np.inf)
+    if full_cost.shape[1]:
+        nearest = np.argmin(np.where(np.isfinite(full_cost), full_cost, np.inf), axis=1)
+        best = full_cost[np.arange(n_d), nearest]
+        dem["nearest_site"] = np.where(np.isfinite(best), site_ids[nearest], "")
+        dem[f"cost_{reach.unit}"] = np.round(np.where(np.isfinite(best), best, np.nan), 1)
+    return maybe_after, full_cost
+
+
+def _rank_by_gain(chosen: np.ndarray, cover: _Cover, weight: np.ndarray, open_sites: np.ndarray) -> np.ndarray:
+    """Order the chosen candidates most first: by demand weight newly covered, then by weight only each covers."""
+    sure, n_e = cover.sure, cover.n_existing
+
+    def _adds(j: int) -> tuple[float, float]:
+        own = _any(sure, np.array([n_e + j]))
+        return (float(weight[own & ~cover.sure_existing].sum()),
+                float(weight[own & ~_any(sure, open_sites[open_sites != n_e + j])].sum()))  # fmt: skip
+
+    return np.array(sorted(chosen, key=lambda j: (-_adds(j)[0], -_adds(j)[1], j)), dtype=np.int64)
+
+
+def _site_row(
+    rank: int, j: int, *, cover: _Cover, open_sites: np.ndarray, cands: _Sites, demand: _Demand, to_wgs: Any
+) -> dict[str, Any]:
+    """One chosen site: where it is, the demand weight it covers, adds, may add and alone covers."""
+    w = demand.weight
+    sure_e, maybe_e = cover.sure_existing, cover.maybe_existing
+    col = cover.n_existing + j
+    own_s = _any(cover.sure, np.array([col]))
+    own_m = _any(cover.maybe, np.array([col]))
+    others = open_sites[open_sites != col]
+    labels = demand.table["name_zh"].astype(str).to_numpy()
+    lon, lat = to_wgs.transform(cands.xy[j, 0], cands.xy[j, 1])
+    return {"rank": rank, "id": cands.ids[j], "name_zh": cands.names[j], "lon": round(float(lon), 6),
+            "lat": round(float(lat), 6), "x": round(float(cands.xy[j, 0]), 1), "y": round(float(cands.xy[j, 1]), 1),
+            "accuracy_m": float(cands.accuracy[j]),
+            "covers": round(float(w[own_s].sum()), 3),
+            "adds": round(float(w[own_s & ~sure_e].sum()), 3),
+            "adds_uncertain": round(float(w[own_m & ~own_s & ~maybe_e].sum()), 3),
+            "only_this": round(float(w[own_s & ~_any(cover.sure, others)].sum()), 3),
+            "newly_covered": "; ".join(labels[own_s & ~sure_e])}  # fmt: skip
+
+
+def _pmedian_site_columns(
+    j: int, *, site_id: str, cover: _Cover, open_sites: np.ndarray, demand: _Demand, base_cost: np.ndarray,
+    full_cost: np.ndarray, unit: str, scale: float
+) -> dict[str, Any]:  # fmt: skip
+    """One chosen p-median site: the demand weight it serves and the cost it saves against the existing sites."""
+    w = demand.weight
+    assigned = demand.table["nearest_site"].to_numpy() == site_id
+    column = list(open_sites).index(cover.n_existing + j)
+    saving = np.where(np.isfinite(base_cost), base_cost, np.nan) - full_cost[:, column]
+    known = assigned & np.isfinite(saving)  # without an existing site there is no saving to state
+    return {"serves": round(float(w[assigned].sum()), 3),
+            f"saves_{unit}": round(float((w * saving)[known].sum()) / scale, 1) if known.any() else None}  # fmt: skip
+
+
+def _chosen_sites_table(
+    ranked: np.ndarray,
+    *,
+    cover: _Cover,
+    open_sites: np.ndarray,
+    cands: _Sites,
+    demand: _Demand,
+    reach: Reach,
+    solved: _Solved,
+    full_cost: np.ndarray,
+) -> gpd.GeoDataFrame:
+    """Return the chosen sites (WGS84), most first, with what each adds (and serves and saves, for p-median)."""
+    import geopandas as gpd
+    import pandas as pd
+    from pyproj import Transformer
+
+    to_wgs = Transformer.from_crs(reach.crs, 4326, always_xy=True)
+    unit, scale = ("min" if reach.unit == "s" else "m"), _scale(reach)
+    rows = []
+    for rank, j in enumerate(ranked, start=1):
+        row = _site_row(rank, j, cover=cover, open_sites=open_sites, cands=cands, demand=demand, to_wgs=to_wgs)
+        if solved.base_cost is not None:  # the p-median
+            row.update(_pmedian_site_columns(j, site_id=cands.ids[j], cover=cover, open_sites=open_sites,
+                                             demand=demand, base_cost=solved.base_cost, full_cost=full_cost,
+                                             unit=unit, scale=scale))  # fmt: skip
+        rows.append(row)
+    site_cols = ["rank", "id", "name_zh", "lon", "lat", "x", "y", "accuracy_m", "covers", "adds", "adds_uncertain",
+                 "only_this", "newly_covered"]  # fmt: skip
+    sites_df = pd.DataFrame(rows, columns=site_cols + ([c for c in (rows[0] if rows else {}) if c not in site_cols]))
+    return gpd.GeoDataFrame(sites_df, geometry=gpd.points_from_xy(cands.xy[ranked, 0], cands.xy[ranked, 1]),
+                            crs=reach.crs).to_crs(4326)  # fmt: skip
+
+
+def _zone_table(dem: pd.DataFrame, *, by_zone: bool) -> pd.DataFrame:
+    """Return the demand weight, covered and uncertain before and after: of all demand, then of each zone."""
+    import pandas as pd
+
+    zrows = []
+    groups = [("(all)", dem)] + (list(dem.groupby("zone", sort=False)) if by_zone else [])
+    for zname, g in groups:
+        ww = g["weight"].to_numpy(dtype=float)
+        total = float(ww.sum())
+        cb, ca = g["class_before"].to_numpy(), g["class_after"].to_numpy()
+        zrows.append({
+            "zone": zname, "n": len(g), "weight": round(total, 3),
+            "covered_before": round(float(ww[cb == "covered"].sum()), 3),
+            "uncertain_before": round(float(ww[cb == "uncertain"].sum()), 3),
+            "covered_after": round(float(ww[ca == "covered"].sum()), 3),
+            "uncertain_after": round(float(ww[ca == "uncertain"].sum()), 3),
+            "gain": round(float(ww[(ca == "covered") & (cb != "covered")].sum()), 3),
+            "share_before": round(float(ww[cb == "covered"].sum()) / total, 4) if total else 0.0,
+            "share_after": round(float(ww[ca == "covered"].sum()) / total, 4) if total else 0.0,
+        })  # fmt: skip
+    return pd.DataFrame(zrows)
+
+
+def _pmedian_curve(solved: _Solved, *, weight: np.ndarray, n_existing: int, cand_ids: np.ndarray,
+                   scale: float) -> list[dict[str, Any]]:  # fmt: skip
+    """Rows of the p-median curve: total and mean cost with the existing sites alone, then with 1, 2, ... new."""
+    base_cost, cost_c, w = solved.base_cost, solved.cost_c, weight
+    assert base_cost is not None and cost_c is not None  # set when solving the p-median
+    reach_ok = np.isfinite(base_cost) | np.isfinite(cost_c).any(axis=1)
+    before = float((w * np.where(np.isfinite(base_cost), base_cost, 0.0))[reach_ok].sum())
+    prev = before if n_existing else None
+    unit = "min" if scale == 60 else "m"
+    crows: list[dict[str, Any]] = []
+    if n_existing:  # row 0: the existing sites alone (demand they cannot reach is left out of every row)
+        crows.append({"sites": 0, f"total_{unit}": round(before / scale, 1),
+                      f"mean_{unit}": round(before / scale / max(w[reach_ok].sum(), 1e-12), 1), "gain": None,
+                      "status": "existing", "site_ids": ""})  # fmt: skip
+    for k, s in solved.solves:
+        crows.append({"sites": k, f"total_{unit}": round(s.objective / scale, 1),
+                      f"mean_{unit}": round(s.objective / scale / max(w[reach_ok].sum(), 1e-12), 1),
+                      "gain": round((prev - s.objective) / scale, 1) if prev is not None else None,
+                      "status": s.status, "site_ids": ";".join(cand_ids[np.sort(s.chosen)])})  # fmt: skip
+        prev = s.objective
+    return crows
+
+
+def _coverage_curve(solved: _Solved, *, weight: np.ndarray, cover: _Cover,
+                    cand_ids: np.ndarray) -> list[dict[str, Any]]:  # fmt: skip
+    """Rows of the MCLP/LSCP curve: weight covered by the existing sites alone, then with 1, 2, ... new sites."""
+    w, sure_e, maybe_e = weight, cover.sure_existing, cover.maybe_existing
+    total_w = float(w.sum())
+    prev = float(w[sure_e].sum())
+    crows: list[dict[str, Any]] = [
+        {"sites": 0, "covered": round(prev, 3), "share": round(prev / total_w, 4) if total_w else 0.0,
+         "gain": 0.0, "uncertain": round(float(w[maybe_e & ~sure_e].sum()), 3), "status": "existing", "site_ids": ""}
+    ]  # fmt: skip
+    for k, s in (item for item in solved.solves if item[0] > 0):  # row 0 is the existing sites
+        poss = s.possible if s.possible is not None else s.objective
+        crows.append({"sites": k, "covered": round(s.objective, 3),
+                      "share": round(s.objective / total_w, 4) if total_w else 0.0,
+                      "gain": round(s.objective - prev, 3), "uncertain": round(poss - s.objective, 3),
+                      "status": s.status, "site_ids": ";".join(cand_ids[np.sort(s.chosen)])})  # fmt: skip
+        prev = s.objective
+    return crows
+
+
+def _gain_curve(solved: _Solved, *, demand: _Demand, cover: _Cover, cands: _Sites, reach: Reach) -> pd.DataFrame:
+    """Return the marginal-gain curve: the best objective with the existing sites, then 1, 2, ... new sites."""
+    import pandas as pd
+
+    if solved.base_cost is not None:  # the p-median
+        return pd.DataFrame(_pmedian_curve(solved, weight=demand.weight, n_existing=cover.n_existing,
+                                           cand_ids=cands.ids, scale=_scale(reach)))  # fmt: skip
+    return pd.DataFrame(_coverage_curve(solved, weight=demand.weight, cover=cover, cand_ids=cands.ids))
+
+
+def _catchments(chosen: np.ndarray, cands: _Sites, reach: Reach) -> gpd.GeoDataFrame | None:
+    """Return the straight-line catchment circles of the chosen sites (WGS84); none for other costs."""
+    import geopandas as gpd
+    import shapely
+
+    if reach.engine != "straight" or not len(chosen):
+        return None
+    return gpd.GeoDataFrame({"id": cands.ids[chosen], "name_zh": cands.names[chosen]},
+                            geometry=shapely.buffer(shapely.points(cands.xy[chosen]), reach.threshold, quad_segs=64),
+                            crs=reach.crs).to_crs(4326)  # fmt: skip
+
+
+def _map_frames(
+    demand: _Demand, existing: gpd.GeoDataFrame | None, zone_frame: gpd.GeoDataFrame | None, crs: str
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """Return, in WGS84 for maps, every demand feature with its classes, the existing sites and the zones."""
+    import geopandas as gpd
+
+    dem_geo = gpd.GeoDataFrame(demand.table, geometry=gpd.points_from_xy(demand.xy[:, 0], demand.xy[:, 1]),
+                               crs=crs).to_crs(4326)  # fmt: skip
+    ex_out = existing.to_crs(4326) if existing is not None else gpd.GeoDataFrame(geometry=[], crs=4326)
+    return dem_geo, ex_out, zone_frame.to_crs(4326) if zone_frame is not None else None
+
+
+def _scale(reach: Reach) -> float:
+    """Return the cost unit's size in the reported unit: 60 seconds a minute, else 1 metre."""
+    return 60.0 if reach.unit == "s" else 1.0
+
+
+def _source_name(value: str | Path | gpd.GeoDataFrame | None) -> str | None:
+    """Return how the summary names a layer argument: its name or path, ``"given frame"``, or None."""
+    if value is None:
+        return None
+    return "given frame" if hasattr(value, "geometry") else str(value)
+
+
+def _solve_summary(
+    model: str, solved: _Solved, *, n_added: int, add: int | None, reach: Reach, count_uncertain: bool,
+    time_limit: float, started: float
+) -> dict[str, Any]:  # fmt: skip
+    """Return the summary's model, objective and how the solver did."""
+    final = solved.final
+    objective = {
+        "mclp": "most demand weight covered with certainty by the existing and the new sites; ties broken by the "
+                "most weight at least uncertainly covered",
+        "lscp": "fewest new sites covering all demand with certainty" + (" (uncertain counted as covered)"
+                                                                          if count_uncertain else ""),
+        "pmedian": "least total weighted " + ("time" if reach.unit == "s" else "distance") + " from each demand "
+                   "to its nearest site, existing or new",
+    }[model]  # fmt: skip
+    scale = _scale(reach) if model == "pmedian" else 1.0
+    return {
+        "model": model, "objective": objective,
+        "sites_added": n_added, "sites_asked": add if add is not None else "cover all",
+        "status": final.status,
+        "objective_value": round(final.objective / scale, 3),
+        "best_bound": round(final.bound / scale, 3),
+        "gap": round(final.gap, 6),
+        "solver": "HiGHS (scipy.optimize.milp), exact: mip_rel_gap 0, "
+                  f"time limit {time_limit:g} s per solve",
+        "solve_seconds": round(time.perf_counter() - started, 2),
+    }  # fmt: skip
+
+
+def _catchment_summary(
+    reach: Reach, *, radius_m: float | None, minutes: float | None, travel: str, count_uncertain: bool
+) -> dict[str, Any]:
+    """Return the summary's catchment, cost method and coverage rule."""
+    return {
+        "catchment": {"radius_m": radius_m, "minutes": minutes, "travel": travel,
+                      "threshold": round(reach.threshold / (60.0 if reach.unit == "s" else 1.0), 1),
+                      "threshold_unit": "min" if reach.unit == "s" else "m"},
+        "method": reach.describe()["method"], "metric_crs": reach.crs,
+        "certainty": "covered: d + accuracy of demand + accuracy of site <= catchment; uncertain: d - both "
+                     "accuracies <= catchment (the rule of geosci coverage)"
+                     + ("; uncertain counted as covered (count_uncertain)" if count_uncertain else ""),
+    }  # fmt: skip
+
+
+def _inputs_summary(
+    demand: _Demand, *, weight: str | None, existing: str | Path | gpd.GeoDataFrame | None, scenario: str | None,
+    n_existing: int, n_existing_all: int, area_note: str, n_candidates: int, considered: int,
+    zones: str | Path | gpd.GeoDataFrame | None, zone_field: str, params: AccessParams
+) -> dict[str, Any]:  # fmt: skip
+    """Return the summary's demand, existing sites, candidates, zones and parameters."""
+    return {
+        "demand": {"layers": demand.layers, "features": len(demand.table), "weight": weight or "1 per feature",
+                   "total_weight": round(float(demand.weight.sum()), 3)},
+        "existing": {"layer": _source_name(existing), "scenario": scenario, "sites": n_existing,
+                     "of": n_existing_all},
+        "candidates": {"source": area_note, "sites": n_candidates, "considered": considered},
+        "zones": {"layer": _source_name(zones), "field": zone_field},
+        "parameters": params.describe(),
+    }  # fmt: skip
+
+
+def _summary_notes(reach: Reach, *, add: int | None, n_added: int, maybe_after: np.ndarray) -> dict[str, Any]:
+    """Return the summary's notes: the travel model, fewer sites than asked, demand out of reach."""
+    notes: dict[str, Any] = {}
+    if reach.model is not None:
+        notes["travel_model"] = reach.model.describe().get("model")
+    if add is not None and n_added < add:
+        notes["fewer_sites"] = (f"only {n_added} of the {add} sites asked for add anything: "
+                                "more sites would cover no more demand")  # fmt: skip
+    unreached = int((~maybe_after).sum())
+    if unreached:
+        notes["not_reached"] = f"{unreached} demand features stay out of reach of every open site"
+    return notes
+
+
 def site(
     demand: str | Path | gpd.GeoDataFrame | Sequence[str | Path | gpd.GeoDataFrame],
     *,
@@ -753,396 +1456,73 @@ def site(
     >>> len(res.sites), res.summary["status"]
     (1, 'optimal')
     """
-    import geopandas as gpd
-    import pandas as pd
-    import shapely
-
-    from geosci.coverage import _accuracy, _zone_of, select_scenario, statuses_from_lines
-    from geosci.crs import metric_crs
     from geosci.params import AccessParams
 
     params = params or AccessParams()
     # ---- arguments first, before any work
-    if (add is None) == (not cover_all):
-        raise ParameterError("add", "give {name} N (sites to add) or --cover-all (fewest sites covering all), one")
-    if add is not None and (int(add) != add or add < 1):
-        raise ParameterError("add", f"{{name}} should be a whole number of sites, at least 1, got {add!r}")
-    model = (model or ("lscp" if cover_all else "mclp")).lower()
-    if model not in MODELS:
-        raise ParameterError("model", f"{{name}} should be one of {', '.join(MODELS)}, got {model!r}")
-    if cover_all and model != "lscp":
-        raise ParameterError("model", f"--cover-all is the lscp model: drop {{name}} {model} or give --add N")
-    if add is not None and model == "lscp":
-        raise ParameterError("model", "{name} lscp finds the fewest sites covering all demand: use --cover-all "
-                                      "instead of --add")  # fmt: skip
-    if (radius_m is None) == (minutes is None):
-        raise ParameterError("radius_m", "give the catchment as {name} METRES or --minutes MINUTES (one of them)")
-    if travel not in TRAVEL:
-        raise ParameterError("travel", f"{{name}} should be one of {', '.join(TRAVEL)}, got {travel!r}")
-    if travel == "transit" and minutes is None:
-        raise ParameterError("minutes", "--travel transit measures door-to-door time: give {name} MINUTES")
-    if gtfs is not None and travel != "transit":
-        raise ParameterError("gtfs", "{name} gives a transit timetable: add --travel transit (walking needs no feed)")
-    if gtfs_date is not None and gtfs is None:
-        raise ParameterError("gtfs_date", "{name} needs a GTFS feed: give --gtfs as well")
-    if not time_limit > 0:
-        raise ParameterError("time_limit", f"{{name}} should be above 0 seconds, got {time_limit!r}")
+    model = _check_site_arguments(add=add, cover_all=cover_all, model=model, radius_m=radius_m, minutes=minutes,
+                                  travel=travel, gtfs=gtfs, gtfs_date=gtfs_date, time_limit=time_limit)  # fmt: skip
     spacing = _grid_spacing(candidates) if isinstance(candidates, (str, Path)) else None
 
     # ---- layers
-    demand_list = list(demand) if isinstance(demand, (list, tuple)) else [demand]
-    if not demand_list:
-        raise ParameterError("demand", "give at least one {name} layer or file")
-    names = [str(d) if not hasattr(d, "geometry") else f"demand_{i}" for i, d in enumerate(demand_list)]
-    frames = [_frame(d) for d in demand_list]
-    for n, f in zip(names, frames, strict=True):
-        if f.empty:
-            raise DataError(f"demand layer {n!r} has no features")
-    ex = None
-    if existing is not None:
-        ex = _frame(existing)
-        if lines is not None and "lines" in ex.columns:
-            ex = statuses_from_lines(ex, _frame(lines))
-        if not bool((ex.geom_type == "Point").all()):
-            raise ParameterError("existing", "{name} should be points (stations or sites), got "
-                                             f"{', '.join(sorted(set(ex.geom_type.astype(str))))}")  # fmt: skip
-        ex_all, ex = ex, select_scenario(ex, scenario)
-        if len(ex_all) and not len(ex):
-            col = "line_statuses" if "line_statuses" in ex_all.columns else "status"
-            found = ", ".join(sorted({x for v in ex_all[col].astype(str) for x in v.split(";") if x}))
-            raise ParameterError("existing", f"{{name}} {existing if isinstance(existing, (str, Path)) else ''} has no "
-                                             f"site open in scenario {scenario!r} (statuses: {found}): pass "
-                                             "--scenario +planned to count planned sites as existing")  # fmt: skip
-    zone_frame = _frame(zones) if zones is not None else None
-    if zone_frame is not None and zone_field not in zone_frame.columns:
-        fields = ", ".join(c for c in zone_frame.columns if c != zone_frame.geometry.name)
-        raise ParameterError("zone_field", f"{{name}} {zone_field!r} is not a field of the zones ({fields})")
+    layers, frames = _demand_layers(demand)
+    ex_all, ex = _existing_layer(existing, lines=lines, scenario=scenario)
+    zone_frame = _zone_layer(zones, zone_field)
     within_geom = zone_geometry(within, zones=zone_frame if zone_frame is not None else "districts",
                                 zone_field=zone_field) if within else None  # fmt: skip
 
-    # ---- the cost function (the metric CRS chosen as coverage chooses it: from the sources, else the demand)
-    net: WalkNetwork | None = None
-    tm: TravelModel | None = None
-    if travel == "transit" and network is not None and not isinstance(network, (str, Path)):
-        from geosci.realnet import NetworkModel
-
-        assert minutes is not None  # transit without minutes was refused above
-        tm = NetworkModel.build(network, params=params, gtfs=gtfs, gtfs_date=gtfs_date)
-        crs, engine, threshold = tm.crs, "travel", float(minutes) * 60.0
-    elif travel == "transit":
-        from geosci.models import make_model
-
-        assert minutes is not None  # transit without minutes was refused above
-        tm = make_model(scenario=scenario or "existing", stations=stations, lines=lines if lines is not None
-                        else "rail_lines", network=cast("str | Path | None", network), gtfs=gtfs,
-                        gtfs_date=gtfs_date, params=params)  # fmt: skip
-        crs, engine, threshold = tm.crs, "travel", float(minutes) * 60.0
-    elif network is not None:
-        from geosci.realnet import WalkNetwork
-
-        net = network if isinstance(network, WalkNetwork) else WalkNetwork.from_osm(network)
-        crs, engine = net.crs, "network"
-        # exactly one of radius_m and minutes was required above
-        threshold = float(radius_m) if radius_m is not None else float(cast(float, minutes)) * 60.0 * params.walk_mps
-    else:
-        ref = ex_all if ex is not None and len(ex) else pd.concat([f.to_crs(4326) for f in frames])
-        crs, engine = metric_crs(tuple(ref.to_crs(4326).total_bounds)), "straight"
-        threshold = params.straight_radius(radius_m=radius_m, minutes=minutes)
-    reach = Reach(engine, threshold, crs, params, network=net, model=tm)
-
-    # ---- demand points
-    parts, xy_parts = [], []
-    for n, f in zip(names, frames, strict=True):
-        t, xy = _points(f, crs)
-        ids, labels = _labels(t, n)
-        parts.append(pd.DataFrame({"layer": n, "id": ids, "name_zh": labels, "weight": _weights(t, weight, n),
-                                   "accuracy_m": _accuracy(t)}))  # fmt: skip
-        xy_parts.append(xy)
-    dem = pd.concat(parts, ignore_index=True)
-    d_xy = np.vstack(xy_parts)
-    w = dem["weight"].to_numpy(dtype=float)
-    d_acc = dem["accuracy_m"].to_numpy(dtype=float)
-    d_pts = gpd.GeoDataFrame(dem, geometry=gpd.points_from_xy(d_xy[:, 0], d_xy[:, 1]), crs=crs)
-    zones_m = zone_frame.to_crs(crs).reset_index(drop=True) if zone_frame is not None else None
-    dem["zone"] = _zone_of(d_pts, zones_m, zone_field) if zones_m is not None else "(all)"
-
-    # ---- existing sites
-    if ex is not None and len(ex):
-        ex_m, e_xy = _points(ex, crs)
-        e_ids, _ = _labels(ex_m, "existing")
-        e_acc = _accuracy(ex_m)
-    else:
-        ex_m, e_xy = None, np.empty((0, 2))
-        e_ids = np.empty(0, dtype=object)
-        e_acc = np.empty(0)
-
-    # ---- candidates
-    area_note = None
-    if spacing is not None:
-        if within_geom is not None:
-            area = gpd.GeoSeries([within_geom], crs=4326).to_crs(crs).iloc[0]
-            area_note = f"grid of {spacing:g} m inside {within}"
-        else:
-            grow = threshold if engine != "travel" else 0.0
-            area = shapely.MultiPoint(d_xy).convex_hull.buffer(max(grow, spacing))
-            area_note = f"grid of {spacing:g} m inside the demand's convex hull grown by {max(grow, spacing):g} m"
-        c_xy = grid_candidates(area, spacing, crs=crs)
-        digits = len(str(len(c_xy)))
-        c_ids = np.array([f"grid-{i + 1:0{digits}d}" for i in range(len(c_xy))], dtype=object)
-        c_names = np.array([f"网格点 {i + 1} (grid {spacing:g} m)" for i in range(len(c_xy))], dtype=object)
-        c_acc = np.zeros(len(c_xy))
-    else:
-        cf = _frame(candidates)
-        if within_geom is not None:
-            cf = cf[shapely.intersects(within_geom, cf.to_crs(4326).geometry.values)]
-        cm, c_xy = _points(cf, crs)
-        c_ids, c_names = _labels(cm, "candidate")
-        c_acc = _accuracy(cm)
-        if len(e_xy) and len(c_xy):  # a candidate that is an existing site is not a new one
-            from scipy.spatial import cKDTree
-
-            d0, _ = cKDTree(e_xy).query(c_xy)
-            fresh = (d0 > 1.0) & ~np.isin(c_ids, e_ids)
-            c_xy, c_ids, c_names, c_acc = c_xy[fresh], c_ids[fresh], c_names[fresh], c_acc[fresh]
-        area_note = f"{candidates if not hasattr(candidates, 'geometry') else 'given frame'}" + (
-            f" inside {within}" if within else ""
-        )
-    if len(c_xy) == 0:
-        raise ParameterError("candidates", "{name} gave no candidate site" + (f" inside {within}" if within else "")
-                                           + ": use another layer, zone or a finer grid")  # fmt: skip
-    if add is not None and model == "pmedian" and add > len(c_xy):
-        raise ParameterError("add", f"{{name}} {add} is more than the {len(c_xy)} candidate sites")
+    # ---- the cost function, demand points, existing sites, candidates
+    tm = _travel_model(network, params=params, scenario=scenario, stations=stations, lines=lines, gtfs=gtfs,
+                       gtfs_date=gtfs_date) if travel == "transit" else None  # fmt: skip
+    reach = _cost_function(tm, network=network, radius_m=radius_m, minutes=minutes, params=params,
+                           existing=ex_all if ex is not None and len(ex) else None, demand_frames=frames)  # fmt: skip
+    dem = _demand_points(layers, frames, crs=reach.crs, weight=weight, zone_frame=zone_frame, zone_field=zone_field)
+    ex_sites, ex_m = _existing_sites(ex, reach.crs)
+    cands, area_note = _candidate_sites(candidates, spacing, within=within, within_geom=within_geom, reach=reach,
+                                        demand_xy=dem.xy, existing=ex_sites)  # fmt: skip
+    if add is not None and model == "pmedian" and add > len(cands.xy):
+        raise ParameterError("add", f"{{name}} {add} is more than the {len(cands.xy)} candidate sites")
 
     # ---- coverage sets: existing sites first, then candidates
-    s_xy = np.vstack([e_xy, c_xy])
-    s_acc = np.concatenate([e_acc, c_acc])
-    n_e = len(e_xy)
-    sure, maybe, pairs = _reach_sets(reach, d_xy, d_acc, s_xy, s_acc)
-    if count_uncertain:
-        sure = maybe
-    sure_e, maybe_e = _any(sure, np.arange(n_e)), _any(maybe, np.arange(n_e))
-    sure_c, maybe_c = sure[:, n_e:].tocsc(), maybe[:, n_e:].tocsc()
+    cover = _coverage_sets(reach, dem, ex_sites, cands, count_uncertain=count_uncertain)
 
     # ---- solve
-    solves: list[tuple[int, Solution]] = []
     started = time.perf_counter()
-    base_cost = None
-    cost_c = None
+    how = _SolveSettings(curve, time_limit, progress)
     if model == "pmedian":
         assert add is not None  # only lscp (--cover-all) goes without add, refused above
-        full = reach.matrix(d_xy, s_xy)
-        base_cost = full[:, :n_e].min(axis=1) if n_e else np.full(len(d_xy), np.inf)
-        cost_c = full[:, n_e:]
-        ks = range(1, add + 1) if curve else [add]
-        for k in ks:
-            solves.append((k, p_median(cost_c, w, k, base=base_cost, time_limit=time_limit)))
-            if progress:
-                progress(f"{k} sites")
-        considered = len(c_xy)
+        solved = _solve_pmedian(add, cover=cover, reach=reach, demand=dem, how=how)
     else:
-        rows_s = np.flatnonzero(~sure_e)
-        rows_m = np.flatnonzero(~maybe_e)
-        # among candidates reaching the same demand, keep the one nearest in total to that demand
-        pi, pj, pc = pairs
-        on = (pj >= n_e) & (pc - reach.slack(d_acc[pi] + s_acc[pj]) <= reach.threshold)
-        prefer = np.bincount(pj[on] - n_e, weights=pc[on], minlength=len(c_xy))
-        keep = _dedupe(sure_c, maybe_c, rows_s, rows_m, prefer)
-        considered = len(keep)
-        s_k, m_k = sure_c[:, keep], maybe_c[:, keep]
-        if model == "lscp":
-            unreachable = np.flatnonzero(~sure_e & (np.asarray(s_k.sum(axis=1)).ravel() == 0))
-            if len(unreachable):
-                raise DataError(_infeasible_message(unreachable, dem, d_xy, d_acc, s_xy, s_acc, reach, maybe,
-                                                    count_uncertain))  # fmt: skip
-            sol = set_cover(s_k, covered=sure_e, time_limit=time_limit)
-            top = int(sol.objective)
-            for k in range(1, top) if curve else []:
-                solves.append((k, maximal_coverage(s_k, w, k, covered=sure_e, maybe=m_k, maybe_covered=maybe_e,
-                                                   time_limit=time_limit)))  # fmt: skip
-                if progress:
-                    progress(f"{k} sites")
-            everything = float(w.sum())
-            solves.append((top, Solution(sol.chosen, everything, everything, sol.status, sol.gap, sol.seconds,
-                                         everything)))  # fmt: skip
-            lscp = sol
-        else:
-            assert add is not None  # only lscp (--cover-all) goes without add, refused above
-            ks = range(1, add + 1) if curve else [add]
-            for k in ks:
-                solves.append((k, maximal_coverage(s_k, w, k, covered=sure_e, maybe=m_k, maybe_covered=maybe_e,
-                                                   time_limit=time_limit)))  # fmt: skip
-                if progress:
-                    progress(f"{k} sites")
-        solves = [(k, Solution(keep[s.chosen], *[getattr(s, a) for a in ("objective", "bound", "status", "gap",
-                                                                           "seconds", "possible")]))
-                  for k, s in solves]  # fmt: skip
-    final_k, final = solves[-1]
-    if model == "lscp":
-        final = Solution(keep[lscp.chosen], lscp.objective, lscp.bound, lscp.status, lscp.gap, lscp.seconds)
-    chosen = np.sort(final.chosen)
-    open_sites = np.concatenate([np.arange(n_e), n_e + chosen])
+        solved = _solve_covering(model, add, cover=cover, reach=reach, demand=dem, count_uncertain=count_uncertain,
+                                 how=how)  # fmt: skip
+    chosen = np.sort(solved.final.chosen)
+    open_sites = np.concatenate([np.arange(cover.n_existing), cover.n_existing + chosen])
 
     # ---- classes before and after (the rule of geosci.coverage.classify)
-    sure_after, maybe_after = _any(sure, open_sites), _any(maybe, open_sites)
-    dem["class_before"] = _classes(sure_e, maybe_e)
-    dem["class_after"] = _classes(sure_after, maybe_after)
-    dem["newly_covered"] = sure_after & ~sure_e
-    full_cost = reach.matrix(d_xy, s_xy[open_sites]) if len(open_sites) else np.full((len(d_xy), 0), np.inf)
-    if full_cost.shape[1]:
-        nearest = np.argmin(np.where(np.isfinite(full_cost), full_cost, np.inf), axis=1)
-        best = full_cost[np.arange(len(d_xy)), nearest]
-        all_ids = np.concatenate([e_ids, c_ids[chosen]])
-        dem["nearest_site"] = np.where(np.isfinite(best), all_ids[nearest], "")
-        dem[f"cost_{reach.unit}"] = np.round(np.where(np.isfinite(best), best, np.nan), 1)
-    scale = 60.0 if reach.unit == "s" else 1.0
+    maybe_after, full_cost = _classify(dem, cover, open_sites, reach=reach,
+                                       site_ids=np.concatenate([ex_sites.ids, cands.ids[chosen]]))  # fmt: skip
 
-    # ---- the chosen sites and what each adds
-    from pyproj import Transformer
-
-    to_wgs = Transformer.from_crs(crs, 4326, always_xy=True)
-
-    def _adds(j: int) -> tuple[float, float]:
-        own = _any(sure, np.array([n_e + j]))
-        return float(w[own & ~sure_e].sum()), float(w[own & ~_any(sure, open_sites[open_sites != n_e + j])].sum())
-
-    chosen = np.array(sorted(chosen, key=lambda j: (-_adds(j)[0], -_adds(j)[1], j)), dtype=np.int64)  # most first
-    labels = dem["name_zh"].astype(str).to_numpy()
-    rows = []
-    for rank, j in enumerate(chosen, start=1):
-        col = n_e + j
-        own_s = _any(sure, np.array([col]))
-        own_m = _any(maybe, np.array([col]))
-        others = open_sites[open_sites != col]
-        lon, lat = to_wgs.transform(c_xy[j, 0], c_xy[j, 1])
-        row = {"rank": rank, "id": c_ids[j], "name_zh": c_names[j], "lon": round(float(lon), 6),
-               "lat": round(float(lat), 6), "x": round(float(c_xy[j, 0]), 1), "y": round(float(c_xy[j, 1]), 1),
-               "accuracy_m": float(c_acc[j]),
-               "covers": round(float(w[own_s].sum()), 3),
-               "adds": round(float(w[own_s & ~sure_e].sum()), 3),
-               "adds_uncertain": round(float(w[own_m & ~own_s & ~maybe_e].sum()), 3),
-               "only_this": round(float(w[own_s & ~_any(sure, others)].sum()), 3),
-               "newly_covered": "; ".join(labels[own_s & ~sure_e])}  # fmt: skip
-        if model == "pmedian":
-            assert base_cost is not None  # set when solving the p-median
-            assigned = dem["nearest_site"].to_numpy() == c_ids[j]
-            saving = np.where(np.isfinite(base_cost), base_cost, np.nan) - full_cost[:, list(open_sites).index(col)]
-            row["serves"] = round(float(w[assigned].sum()), 3)
-            known = assigned & np.isfinite(saving)  # without an existing site there is no saving to state
-            row[f"saves_{'min' if reach.unit == 's' else 'm'}"] = (
-                round(float((w * saving)[known].sum()) / scale, 1) if known.any() else None
-            )
-        rows.append(row)
-    site_cols = ["rank", "id", "name_zh", "lon", "lat", "x", "y", "accuracy_m", "covers", "adds", "adds_uncertain",
-                 "only_this", "newly_covered"]  # fmt: skip
-    sites_df = pd.DataFrame(rows, columns=site_cols + ([c for c in (rows[0] if rows else {}) if c not in site_cols]))
-    sites = gpd.GeoDataFrame(sites_df, geometry=gpd.points_from_xy(c_xy[chosen, 0], c_xy[chosen, 1]),
-                             crs=crs).to_crs(4326)  # fmt: skip
-
-    # ---- per zone, before and after
-    zrows = []
-    groups = [("(all)", dem)] + (list(dem.groupby("zone", sort=False)) if zones_m is not None else [])
-    for zname, g in groups:
-        ww = g["weight"].to_numpy(dtype=float)
-        total = float(ww.sum())
-        cb, ca = g["class_before"].to_numpy(), g["class_after"].to_numpy()
-        zrows.append({
-            "zone": zname, "n": len(g), "weight": round(total, 3),
-            "covered_before": round(float(ww[cb == "covered"].sum()), 3),
-            "uncertain_before": round(float(ww[cb == "uncertain"].sum()), 3),
-            "covered_after": round(float(ww[ca == "covered"].sum()), 3),
-            "uncertain_after": round(float(ww[ca == "uncertain"].sum()), 3),
-            "gain": round(float(ww[(ca == "covered") & (cb != "covered")].sum()), 3),
-            "share_before": round(float(ww[cb == "covered"].sum()) / total, 4) if total else 0.0,
-            "share_after": round(float(ww[ca == "covered"].sum()) / total, 4) if total else 0.0,
-        })  # fmt: skip
-    zones_df = pd.DataFrame(zrows)
-
-    # ---- the marginal-gain curve
-    total_w = float(w.sum())
-    crows = []
-    if model == "pmedian":
-        assert base_cost is not None and cost_c is not None  # set when solving the p-median
-        reach_ok = np.isfinite(base_cost) | np.isfinite(cost_c).any(axis=1)
-        before = float((w * np.where(np.isfinite(base_cost), base_cost, 0.0))[reach_ok].sum())
-        prev = before if n_e else None
-        unit = "min" if scale == 60 else "m"
-        if n_e:  # row 0: the existing sites alone (demand they cannot reach is left out of every row)
-            crows.append({"sites": 0, f"total_{unit}": round(before / scale, 1),
-                          f"mean_{unit}": round(before / scale / max(w[reach_ok].sum(), 1e-12), 1), "gain": None,
-                          "status": "existing", "site_ids": ""})  # fmt: skip
-        for k, s in solves:
-            crows.append({"sites": k, f"total_{'min' if scale == 60 else 'm'}": round(s.objective / scale, 1),
-                          f"mean_{'min' if scale == 60 else 'm'}": round(s.objective / scale / max(w[reach_ok].sum(),
-                                                                                                     1e-12), 1),
-                          "gain": round((prev - s.objective) / scale, 1) if prev is not None else None,
-                          "status": s.status, "site_ids": ";".join(c_ids[np.sort(s.chosen)])})  # fmt: skip
-            prev = s.objective
-    else:
-        prev = float(w[sure_e].sum())
-        crows.append({"sites": 0, "covered": round(prev, 3), "share": round(prev / total_w, 4) if total_w else 0.0,
-                      "gain": 0.0, "uncertain": round(float(w[maybe_e & ~sure_e].sum()), 3),
-                      "status": "existing", "site_ids": ""})  # fmt: skip
-        for k, s in (item for item in solves if item[0] > 0):  # row 0 is the existing sites
-            poss = s.possible if s.possible is not None else s.objective
-            crows.append({"sites": k, "covered": round(s.objective, 3),
-                          "share": round(s.objective / total_w, 4) if total_w else 0.0,
-                          "gain": round(s.objective - prev, 3), "uncertain": round(poss - s.objective, 3),
-                          "status": s.status, "site_ids": ";".join(c_ids[np.sort(s.chosen)])})  # fmt: skip
-            prev = s.objective
-    curve_df = pd.DataFrame(crows)
+    # ---- the chosen sites and what each adds, per zone before and after, the marginal-gain curve
+    chosen = _rank_by_gain(chosen, cover, dem.weight, open_sites)  # most first
+    sites = _chosen_sites_table(chosen, cover=cover, open_sites=open_sites, cands=cands, demand=dem, reach=reach,
+                                solved=solved, full_cost=full_cost)  # fmt: skip
+    zones_df = _zone_table(dem.table, by_zone=zone_frame is not None)
+    curve_df = _gain_curve(solved, demand=dem, cover=cover, cands=cands, reach=reach)
 
     # ---- frames for maps, summary
-    dem_geo = gpd.GeoDataFrame(dem, geometry=gpd.points_from_xy(d_xy[:, 0], d_xy[:, 1]), crs=crs).to_crs(4326)
-    ex_out = ex_m.to_crs(4326) if ex_m is not None else gpd.GeoDataFrame(geometry=[], crs=4326)
-    catch = None
-    if engine == "straight" and len(chosen):
-        catch = gpd.GeoDataFrame({"id": c_ids[chosen], "name_zh": c_names[chosen]},
-                                 geometry=shapely.buffer(shapely.points(c_xy[chosen]), threshold, quad_segs=64),
-                                 crs=crs).to_crs(4326)  # fmt: skip
-    objective = {
-        "mclp": "most demand weight covered with certainty by the existing and the new sites; ties broken by the "
-                "most weight at least uncertainly covered",
-        "lscp": "fewest new sites covering all demand with certainty" + (" (uncertain counted as covered)"
-                                                                          if count_uncertain else ""),
-        "pmedian": "least total weighted " + ("time" if reach.unit == "s" else "distance") + " from each demand "
-                   "to its nearest site, existing or new",
-    }[model]  # fmt: skip
+    dem_geo, ex_out, zone_out = _map_frames(dem, ex_m, zone_frame, reach.crs)
+    catch = _catchments(chosen, cands, reach)
     summary = {
-        "model": model, "objective": objective,
-        "sites_added": len(chosen), "sites_asked": add if add is not None else "cover all",
-        "status": final.status,
-        "objective_value": round(final.objective / (scale if model == "pmedian" else 1.0), 3),
-        "best_bound": round(final.bound / (scale if model == "pmedian" else 1.0), 3),
-        "gap": round(final.gap, 6),
-        "solver": "HiGHS (scipy.optimize.milp), exact: mip_rel_gap 0, "
-                  f"time limit {time_limit:g} s per solve",
-        "solve_seconds": round(time.perf_counter() - started, 2),
-        "catchment": {"radius_m": radius_m, "minutes": minutes, "travel": travel,
-                      "threshold": round(threshold / (60.0 if reach.unit == "s" else 1.0), 1),
-                      "threshold_unit": "min" if reach.unit == "s" else "m"},
-        "method": reach.describe()["method"], "metric_crs": crs,
-        "certainty": "covered: d + accuracy of demand + accuracy of site <= catchment; uncertain: d - both "
-                     "accuracies <= catchment (the rule of geosci coverage)"
-                     + ("; uncertain counted as covered (count_uncertain)" if count_uncertain else ""),
-        "demand": {"layers": names, "features": len(dem), "weight": weight or "1 per feature",
-                   "total_weight": round(total_w, 3)},
-        "existing": {"layer": str(existing) if existing is not None and not hasattr(existing, "geometry")
-                     else ("given frame" if existing is not None else None),
-                     "scenario": scenario, "sites": n_e, "of": len(ex_all) if ex is not None else 0},
-        "candidates": {"source": area_note, "sites": len(c_xy), "considered": considered},
-        "zones": {"layer": str(zones) if zones is not None and not hasattr(zones, "geometry")
-                  else ("given frame" if zones is not None else None), "field": zone_field},
-        "parameters": params.describe(),
+        **_solve_summary(model, solved, n_added=len(chosen), add=add, reach=reach, count_uncertain=count_uncertain,
+                         time_limit=time_limit, started=started),
+        **_catchment_summary(reach, radius_m=radius_m, minutes=minutes, travel=travel,
+                             count_uncertain=count_uncertain),
+        **_inputs_summary(dem, weight=weight, existing=existing, scenario=scenario, n_existing=cover.n_existing,
+                          n_existing_all=len(ex_all) if ex_all is not None else 0, area_note=area_note,
+                          n_candidates=len(cands.xy), considered=solved.considered, zones=zones,
+                          zone_field=zone_field, params=params),
+        **_summary_notes(reach, add=add, n_added=len(chosen), maybe_after=maybe_after),
     }  # fmt: skip
-    if reach.model is not None:
-        summary["travel_model"] = reach.model.describe().get("model")
-    if add is not None and len(chosen) < add:
-        summary["fewer_sites"] = (f"only {len(chosen)} of the {add} sites asked for add anything: "
-                                  "more sites would cover no more demand")  # fmt: skip
-    unreached = int((~maybe_after).sum())
-    if unreached:
-        summary["not_reached"] = f"{unreached} demand features stay out of reach of every open site"
-    zone_out = zone_frame.to_crs(4326) if zone_frame is not None else None
     return SitingResult(sites, zones_df, curve_df, dem_geo, ex_out, summary, catch, zone_out)
 
 
