@@ -215,7 +215,8 @@ def position_minutes(model, frame: gpd.GeoDataFrame) -> np.ndarray:
     metres into time at the speed of the first leg: walking (straight line ×
     circuity), or, in a regional model whose stations are reached by local
     transport (per-station ``access_mps``), the access speed of the
-    feature's nearest station. In a model with zones, an area that travels
+    station nearest the place it travels from (its zone's anchor), walking
+    where no station is within reach. In a model with zones, an area that travels
     from its anchor (its main place) is as uncertain as the anchor: its
     ``anchor_accuracy_m`` counts instead.
 
@@ -235,13 +236,20 @@ def position_minutes(model, frame: gpd.GeoDataFrame) -> np.ndarray:
     if getattr(model, "zones", None) and "anchor_accuracy_m" in frame.columns:
         anchor = pd.to_numeric(frame["anchor_accuracy_m"], errors="coerce").to_numpy(dtype=float)
         metres = np.where(np.isfinite(anchor), anchor, metres)
+    walking = metres * _walk_min_per_m(model)
     speed = getattr(model, "access_mps", None)
     if speed is None or not len(frame):
-        return metres * _walk_min_per_m(model)
+        return walking
     from scipy.spatial import cKDTree
 
-    _, nearest = cKDTree(model.station_xy).query(xy_of(frame, model.crs))
-    return metres * model.params.circuity / np.asarray(speed)[nearest] / 60.0
+    xy = model._anchored(xy_of(frame, model.crs))  # a park travels from its anchor: its nearest station counts
+    placed = np.isfinite(xy).all(axis=1)
+    gap, nearest = cKDTree(model.station_xy).query(xy[placed])
+    reach = np.asarray(model.access_max)[nearest] if model.access_max is not None else np.inf
+    local = metres[placed] * model.params.circuity / np.asarray(speed)[nearest] / 60.0
+    out = walking.copy()
+    out[placed] = np.where(gap <= reach, local, walking[placed])  # beyond every station's reach: on foot
+    return out
 
 
 LEGS_MAX_PAIRS = 10_000
@@ -287,32 +295,41 @@ def trip_legs(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) 
                                      "fewer origins")  # fmt: skip
     o_xy, d_xy = xy_of(origins, model.crs), xy_of(destinations, model.crs)
     access, egress, between = model._access(o_xy), model._access(d_xy), model.station_times
-    via = access[:, :, None] + between[None, :, :]  # (o, k, l): boarding at k, leaving at l
-    total = via[:, None, :, :] + egress[None, :, None, :]  # (o, d, k, l)
-    flat = total.reshape(len(o_xy), len(d_xy), -1)
-    best = flat.argmin(axis=2)
-    k, l_ = np.divmod(best, len(model.station_xy))
-    rail = np.take_along_axis(flat, best[..., None], axis=2)[..., 0]
     walk = model.walk_seconds(o_xy, d_xy)
+    n_o, n_d = len(o_xy), len(d_xy)
+    board, alight = np.full((n_o, n_d), -1), np.full((n_o, n_d), -1)
+    rail = np.full((n_o, n_d), np.inf)
+    ends = [np.flatnonzero(np.isfinite(e)) for e in egress]  # the stations each destination is reached from
+    for i in range(n_o):  # pair by pair over the stations within reach only: memory stations², not pairs × it
+        starts = np.flatnonzero(np.isfinite(access[i]))
+        if not len(starts):
+            continue
+        via = access[i, starts, None] + between[starts]  # (k, s): boarding at starts[k], leaving anywhere
+        for j, leave in enumerate(ends):
+            if not len(leave):
+                continue
+            total = via[:, leave] + egress[j, leave][None, :]
+            a, b = np.unravel_index(int(np.argmin(total)), total.shape)
+            rail[i, j], board[i, j], alight[i, j] = total[a, b], starts[a], leave[b]
     by_rail = rail < walk
     names = np.asarray(feature_names(model.stations), dtype=object)
-    oi, di = np.meshgrid(np.arange(len(o_xy)), np.arange(len(d_xy)), indexing="ij")
-    a_s = access[oi, k]
-    r_s = between[k, l_]
-    e_s = egress[di, l_]
+    oi = np.repeat(np.arange(n_o)[:, None], n_d, axis=1)
+    di = np.repeat(np.arange(n_d)[None, :], n_o, axis=0)
+    k, l_ = np.where(by_rail, board, 0), np.where(by_rail, alight, 0)
 
     def minutes(seconds):
         return np.where(by_rail, np.round(seconds / 60.0, 2), np.nan).ravel()
 
     total_s = np.where(by_rail, rail, walk)
     return pd.DataFrame({
-        "origin": np.repeat(feature_names(origins), len(d_xy)),
-        "destination": np.tile(feature_names(destinations), len(o_xy)),
+        "origin": np.repeat(feature_names(origins), n_d),
+        "destination": np.tile(feature_names(destinations), n_o),
         "minutes": np.round(total_s / 60.0, 2).ravel(),
         "mode": np.where(by_rail, np.where(k == l_, "local", "rail"),
                          np.where(np.isfinite(walk), "walk", "none")).ravel(),
-        "board": np.where(by_rail, names[k], "").ravel(), "access_min": minutes(a_s),
-        "ride_min": minutes(r_s), "alight": np.where(by_rail, names[l_], "").ravel(), "egress_min": minutes(e_s),
+        "board": np.where(by_rail, names[k], "").ravel(), "access_min": minutes(access[oi, k]),
+        "ride_min": minutes(between[k, l_]), "alight": np.where(by_rail, names[l_], "").ravel(),
+        "egress_min": minutes(egress[di, l_]),
     })  # fmt: skip
 
 

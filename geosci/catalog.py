@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geosci.errors import LayerNotFoundError, ParameterError
+from geosci.errors import DataError, LayerNotFoundError, ParameterError
 from geosci.params import STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -183,7 +183,9 @@ def iter_layer(name_or_path: str | Path, *, rows: int, parameter: str = "file") 
     Yields
     ------
     geopandas.GeoDataFrame
-        Consecutive parts, in EPSG:4326.
+        Consecutive parts, in EPSG:4326, indexed on from the last part's
+        end (features without a geometry dropped, as a whole read drops
+        them); a part with none is skipped.
     """
     from geosci.ingest import FORMATS, PARTITIONED_FORMATS, read_any
 
@@ -198,9 +200,16 @@ def iter_layer(name_or_path: str | Path, *, rows: int, parameter: str = "file") 
     if count <= rows:
         yield read_layer(name_or_path, parameter=parameter)
         return
+    kept = 0  # features yielded so far: each part's index continues the last, as in a whole read
     for first in range(0, count, rows):
         frame, _ = read_any(path, crs_parameter=None, input_parameter=parameter, rows=(first, rows))
+        if frame.empty:
+            continue
+        frame.index = range(kept, kept + len(frame))
+        kept += len(frame)
         yield frame
+    if not kept:
+        raise DataError(f"{path.name} has no features with a geometry")
 
 
 def read_table(name: str) -> pd.DataFrame:

@@ -971,7 +971,8 @@ def read_any(
     rows : (int, int), optional
         Read only ``count`` features from the ``first`` (``(first, count)``),
         one part of a file too large to read whole (GeoJSON, GeoPackage,
-        Shapefile); the part gets every check a whole file gets.
+        Shapefile); the part gets every check a whole file gets, and comes
+        back empty (not an error) when none of its features has a geometry.
 
     Returns
     -------
@@ -1059,6 +1060,8 @@ def _read_any(
         report.crs_in = f"{crs} (given)"
     frame = frame.set_crs(target_crs, allow_override=True)
     frame = _repair(frame, report)
+    if frame.empty and rows is not None:
+        return frame.to_crs(4326) if frame.crs is not None else frame, report  # a part may hold none
     if frame.empty:
         raise DataError(f"{path.name} has no features with a geometry")
     frame = _uniform_types(frame, geometry_type, report)

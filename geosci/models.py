@@ -77,6 +77,19 @@ def curated_network(layers: Sequence[object] = ()) -> tuple[str, str]:
     return REGION_NETWORK if regional else CITY_NETWORK
 
 
+def _network_pair(stations, lines, for_layers) -> tuple:
+    """Fill in the stations or lines left unset: the partner of a curated half, else the network the layers suit."""
+    if stations is None and lines is None:
+        return curated_network(for_layers)
+    for pair in (CITY_NETWORK, REGION_NETWORK):  # one curated half given: its own other half
+        if isinstance(stations, str) and stations == pair[0] and lines is None:
+            return stations, pair[1]
+        if isinstance(lines, str) and lines == pair[1] and stations is None:
+            return pair[0], lines
+    default = curated_network(for_layers)
+    return (default[0] if stations is None else stations), (default[1] if lines is None else lines)
+
+
 def make_model(
     *,
     scenario: str = "existing",
@@ -98,7 +111,8 @@ def make_model(
     stations, lines : str, path or GeoDataFrame, optional
         Stations and lines of the sketch model (catalog names, files or
         frames); by default the curated network that suits ``for_layers``
-        (:func:`curated_network`).
+        (:func:`curated_network`). One curated half given alone
+        (``rail_stations``) comes with its own other half.
     for_layers : sequence
         The layers the model will be asked about (names, files or frames):
         regional layers get the regional network by default.
@@ -133,9 +147,7 @@ def make_model(
         return build_gtfs(gtfs, params=params, date=gtfs_date)
     from geosci.sketch import build_sketch
 
-    default = curated_network(for_layers)
-    stations = default[0] if stations is None else stations
-    lines = default[1] if lines is None else lines
+    stations, lines = _network_pair(stations, lines, for_layers)
 
     def frame(value):
         return value if hasattr(value, "geometry") else read_layer(value)

@@ -191,13 +191,14 @@ class TransitModel:
         xy = self._anchored(np.asarray(xy, dtype=float).reshape(-1, 2))
         speed, reach = self._station_access()
         candidates = np.arange(len(self.station_xy)) if stations is None else np.asarray(stations, dtype=np.intp)
-        if len(xy) == 0 or len(candidates) == 0:
+        placed = np.flatnonzero(np.isfinite(xy).all(axis=1))  # a point without a position reaches no station
+        if len(placed) == 0 or len(candidates) == 0:
             return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)
         # the KD-tree's distance may differ from np.hypot's in the last bits: a wider ball, then the exact test
-        hits = cKDTree(xy).query_ball_point(self.station_xy[candidates], r=reach[candidates] * (1 + 1e-9),
-                                            return_sorted=False, workers=resolve_jobs(jobs))  # fmt: skip
+        hits = cKDTree(xy[placed]).query_ball_point(self.station_xy[candidates], r=reach[candidates] * (1 + 1e-9),
+                                                    return_sorted=False, workers=resolve_jobs(jobs))  # fmt: skip
         counts = np.fromiter(map(len, hits), dtype=np.intp, count=len(hits))
-        point = np.fromiter(chain.from_iterable(hits), dtype=np.intp, count=int(counts.sum()))
+        point = placed[np.fromiter(chain.from_iterable(hits), dtype=np.intp, count=int(counts.sum()))]
         station = np.repeat(candidates, counts)
         d = np.hypot(xy[point, 0] - self.station_xy[station, 0], xy[point, 1] - self.station_xy[station, 1])
         keep = d <= reach[station]
@@ -321,6 +322,7 @@ class TransitModel:
         from geosci.parallel import resolve_jobs
 
         origins_xy = np.asarray(origins_xy, dtype=float).reshape(-1, 2)
+        origins_xy = origins_xy[np.isfinite(origins_xy).all(axis=1)]  # an origin without a position adds nothing
         best = self._best_arrival(origins_xy)
         live = np.flatnonzero(np.isfinite(best))  # stations no origin reaches add nothing
         tree = cKDTree(origins_xy) if len(origins_xy) else None
@@ -333,9 +335,11 @@ class TransitModel:
                 return out
             for i in range(0, len(points_xy), POINT_BLOCK):
                 p = points_xy[i : i + POINT_BLOCK]
-                _, near = tree.query(p, workers=workers)
+                walk = np.full(len(p), np.inf)
+                placed = np.isfinite(p).all(axis=1)  # a point without a position is reached by no one
+                _, near = tree.query(p[placed], workers=workers)
                 o = origins_xy[near]
-                walk = self.params.walk_seconds(np.hypot(o[:, 0] - p[:, 0], o[:, 1] - p[:, 1]))
+                walk[placed] = self.params.walk_seconds(np.hypot(o[:, 0] - p[placed, 0], o[:, 1] - p[placed, 1]))
                 point, station, seconds = self._access_pairs(p, stations=live, jobs=jobs)
                 out[i : i + len(p)] = np.minimum(walk, _segment_min(point, best[station] + seconds, len(p)))
             return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -223,3 +224,52 @@ def test_parts_are_filtered_and_checked_like_a_whole_file(tmp_path):
     assert all(p.crs.to_epsg() == 4326 for p in parts)
     ids = [i for p in parts for i in p["id"]]
     assert ids == origins["id"].tolist()
+
+
+def test_parts_without_names_and_with_a_part_of_no_geometry_equal_the_whole(tmp_path):
+    """Names from the index run on across parts; a part whose features all lack geometry is skipped."""
+    import geopandas as gpd
+
+    from geosci.models import make_model
+
+    model = make_model()
+    pts = list(read_layer("rail_stations").geometry.iloc[:12])
+    pts[5:10] = [None] * 5  # the second part of 5 has no geometry at all
+    path = tmp_path / "anon.geojson"
+    gpd.GeoDataFrame({"value": range(12)}, geometry=pts, crs=4326).to_file(path)
+    whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
+    access.write_matrix(model, str(path), "centres", whole)
+    access.write_matrix(model, str(path), "centres", parts, partition_rows=5)
+    assert whole.read_bytes() == parts.read_bytes()
+    origins = {line.split(",")[0] for line in whole.read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert len(origins) == 7
+
+
+def test_trip_legs_equal_the_matrix_for_the_city_model():
+    """--legs describes the very trips the matrix times, walking ones included, in memory stations²."""
+    from geosci.models import make_model
+
+    model = make_model()
+    origins, dests = read_layer("rail_stations").iloc[::9], read_layer("universities")
+    legs = access.trip_legs(model, origins, dests)
+    times = access.travel_time_matrix(model, origins, dests)
+    assert np.array_equal(legs["minutes"].to_numpy(), times["minutes"].to_numpy())
+    rail = legs[legs["mode"] == "rail"]
+    assert len(rail) and (legs["mode"] == "walk").any()
+    assert np.allclose(rail["access_min"] + rail["ride_min"] + rail["egress_min"], rail["minutes"], atol=0.03)
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "centres", "--to", "centres", "--legs",
+                                    "--network", str(Path(__file__))])  # fmt: skip
+    assert res.exit_code == 2 and "drop --network" in res.output
+
+
+def test_a_feature_without_geometry_gets_no_time_and_breaks_nothing():
+    from geosci.models import make_model
+
+    model = make_model()
+    places = read_layer("landmarks").copy()
+    places.loc[places.index[1], "geometry"] = None
+    t = model.times(access.xy_of(places, model.crs), access.xy_of(read_layer("centres"), model.crs))
+    assert not np.isfinite(t[1]).any() and np.isfinite(t[0]).all()
+    nearest = model.nearest_times(access.xy_of(places, model.crs))(access.xy_of(read_layer("centres"), model.crs))
+    assert np.isfinite(nearest).all()
+    assert np.isfinite(access.position_minutes(model, places)[[0, 2]]).all()

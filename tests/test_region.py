@@ -272,3 +272,20 @@ def test_map_out_names_its_kind_by_suffix(tmp_path):
         res = CliRunner().invoke(main, ["map", "region", *argv])
         assert res.exit_code == 2 and fragment in res.output, res.output
     assert not list(tmp_path.iterdir())
+
+
+def test_a_curated_half_brings_its_own_other_half_and_zones_do_not_choose_the_network(tmp_path):
+    from geosci.models import _network_pair
+
+    assert _network_pair("rail_stations", None, ["region_starting_areas"]) == ("rail_stations", "rail_lines")
+    assert _network_pair(None, "region_rail_lines", ["centres"]) == ("region_rail_stations", "region_rail_lines")
+    assert _network_pair(None, None, ["region_starting_areas"]) == ("region_rail_stations", "region_rail_lines")
+    res = CliRunner().invoke(main, ["access", "matrix", "--from", "region_starting_areas", "--to",
+                                    "region_starting_areas", "--stations", "rail_stations", "--format", "json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    # a layer given only to summarise a surface by zone does not change the travel model
+    res = CliRunner().invoke(main, ["access", "surface", "--from", "landmarks", "--select", "id=lm-hall", "--cell",
+                                    "3000", "--zones", "region_starting_areas", "--out", str(tmp_path / "s.tif"),
+                                    "--format", "json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["summary"]["stations"] == len(make_model().stations)  # the city network

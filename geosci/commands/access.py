@@ -81,6 +81,9 @@ def access_matrix(origins, destinations, select, fmt, out, legs, model, jobs, sc
     if streamed and fmt not in ("text", Path(out).suffix.lower()[1:]):
         raise click.BadParameter(f"{fmt} does not match the suffix of {Path(out).name}: drop --format",
                                  param_hint="--format")  # fmt: skip
+    if legs and model.args.get("network"):
+        raise click.BadParameter("it names the stations of the sketch or GTFS model, and a street network has "
+                                 "none to name: drop --network", param_hint="--legs")  # fmt: skip
     if streamed and legs:
         raise click.BadParameter(f"{Path(out).name} is streamed as one table: write the legs to .xlsx, .md or "
                                  ".json, or drop --legs", param_hint="--legs")  # fmt: skip
@@ -173,7 +176,7 @@ def access_surface(origin, select, cell, out, extent, zones, zone_field, fmt, mo
     from geosci.access import surface_run
 
     check_outputs((out, "out"), inputs=[origin, extent, zones, *model.inputs()], overwrite=overwrite)
-    built = model.build(for_layers=(origin, extent, zones))
+    built = model.build(for_layers=(origin, extent))  # the zones only summarise the surface
     summary = _announce(built)
     with _scheduler(scheduler, jobs) as cluster:
         info, tables = surface_run(built, origin, select=select, cell_m=cell, extent=extent, out=out, zones=zones,

@@ -8,12 +8,16 @@ not be repeated, CRS names go through :func:`geosci.crs.parse_crs`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from geosci.params import SCENARIO_NAMES
 from geosci.tables import TABLE_FORMATS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geosci.models import TravelModel
 
 __all__ = [
     "SCENARIO_NAMES",
@@ -153,7 +157,7 @@ class ModelSpec:
 
         return AccessParams().with_overrides(self.args["param"], self.args["params_file"])
 
-    def build(self, for_layers=()):
+    def build(self, for_layers: Sequence[object] = ()) -> TravelModel:
         """Build the travel model (:func:`geosci.models.make_model`).
 
         ``--stations`` and ``--lines`` left at their defaults give the
