@@ -415,20 +415,26 @@ def write_matrix(model, origins, destinations, out, *, select=(), summary: dict 
             else:
                 _stream_parquet(tmp, rows, summary)
         if kind == ".csv" and summary:
-            import pandas as pd
-
             from geosci.io import write_bytes
-            from geosci.tables import Table, _csv_bytes, notes_rows
+            from geosci.tables import _csv_bytes
 
-            table = Table("matrix", pd.DataFrame(columns=list(MATRIX_COLUMNS)), *MATRIX_TITLES)
-            notes_table = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"])
-            write_bytes(_csv_bytes(notes_table), notes, overwrite=overwrite, outputs=outputs)
+            write_bytes(_csv_bytes(_matrix_notes(summary)), notes, overwrite=overwrite, outputs=outputs)
     written = list(outputs.written)
     tally.warn()
     return written, tally.size
 
 
 MATRIX_COLUMNS = ("origin", "destination", "minutes", "plus_minus_min", "approximate")
+
+
+def _matrix_notes(summary: dict) -> pd.DataFrame:
+    """Return the notes table (``section, key, value``) of a streamed matrix, as ``write_tables`` writes it."""
+    import pandas as pd
+
+    from geosci.tables import Table, notes_rows
+
+    table = Table("matrix", pd.DataFrame(columns=list(MATRIX_COLUMNS)), *MATRIX_TITLES)
+    return pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"])
 
 
 def _origin_parts(origins, select, partition_rows: int):
@@ -534,11 +540,8 @@ def _stream_gpkg(path, rows, summary) -> None:
         pyogrio.write_dataframe(frame, str(path), layer="matrix", driver="GPKG", append=not first)
         first = False
     if summary:
-        from geosci.tables import Table, notes_rows
-
-        table = Table("matrix", pd.DataFrame(columns=list(MATRIX_COLUMNS)), *MATRIX_TITLES)
-        notes = pd.DataFrame(notes_rows([table], summary), columns=["section", "key", "value"]).astype(str)
-        pyogrio.write_dataframe(notes, str(path), layer="notes", driver="GPKG", append=True)
+        pyogrio.write_dataframe(_matrix_notes(summary).astype(str), str(path), layer="notes", driver="GPKG",
+                                append=True)  # fmt: skip
 
 
 def isochrone(model, origin: gpd.GeoDataFrame, minutes: float, *, jobs: int | None = 1,

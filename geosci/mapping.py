@@ -519,6 +519,8 @@ def _layer_note(entry: dict) -> list[dict]:
     notes = []
     for name in names:
         if name not in layers:
+            if entry["layer"] not in layers and Path(name).suffix and Path(name).is_file():
+                notes.append({"layer": name, **_user_note(Path(name))})  # a user's file the layer derives from
             continue
         e = layers[name]
         notes.append({
@@ -669,6 +671,7 @@ _CSS = f"""
 .geosci-targets td:last-child {{white-space: nowrap; text-align: right;}}
 .geosci-targets .geosci-table-title {{font-weight: bold; margin-bottom: 2px;}}
 .geosci-targets .cap {{color: #555; font-size: 10px;}}
+.geosci-targets .en {{display: block; color: #555; font-size: 10px;}}
 .geosci-legend-title {{font-weight: bold; margin-bottom: 3px;}}
 .geosci-legend-group {{font-weight: bold; margin-top: 2px;}}
 .geosci-legend-row {{display: flex; align-items: center; gap: 5px; white-space: nowrap;}}
@@ -796,24 +799,48 @@ def footer_text(*, datum: str, lang: str, basemap: Basemap | None) -> str:
 
 
 def page_table_html(name: str | None, *, lang: str) -> str:
-    """Return a recipe's ``page_table`` (indicators and targets, titled and sourced) as an HTML box, or ``""``."""
+    """Return a recipe's ``page_table`` (indicators and targets, titled and sourced) as an HTML box.
+
+    Parameters
+    ----------
+    name : str or None
+        A curated table with ``indicator_zh/_en`` and ``target_zh/_en``
+        columns (see :data:`geosci.recipes.PAGE_TABLE_COLUMNS`); ``None``
+        gives ``""``.
+    lang : {"zh", "en", "both"}
+        ``both`` gives the Chinese text with the English beneath it.
+
+    Examples
+    --------
+    >>> box = page_table_html("national_targets_2025", lang="both")
+    >>> "全社会研发经费投入占地区生产总值比重" in box and "R&amp;D expenditure" in box
+    True
+    >>> page_table_html(None, lang="zh")
+    ''
+    """
     if not name:
         return ""
     from geosci.catalog import get_table_entry, read_table
 
     entry, frame = get_table_entry(name), read_table(name)
-    side = "en" if lang == "en" else "zh"
-    title = entry["title_en"] if side == "en" else entry["title_zh"]
-    head = {"zh": ("指标", "目标"), "en": ("Indicator", "Target")}[side]
-    body = "".join(
-        f"<tr><td>{html.escape(str(i))}</td><td>{html.escape(str(t))}</td></tr>"
-        for i, t in zip(frame[f"indicator_{side}"], frame[f"target_{side}"], strict=True)
+
+    def text(zh: str, en: str, *, below: bool = True) -> str:
+        if lang == "en":
+            return html.escape(en)
+        if lang != "both" or not en or en == zh:
+            return html.escape(zh)
+        return html.escape(zh) + (f'<span class="en">{html.escape(en)}</span>' if below else f" {html.escape(en)}")
+
+    columns = zip(frame["indicator_zh"], frame["indicator_en"], frame["target_zh"], frame["target_en"], strict=True)
+    rows = "".join(  # the targets are figures: the Chinese is read in either language
+        f"<tr><td>{text(i_zh, i_en)}</td><td>{html.escape(t_en if lang == 'en' else t_zh)}</td></tr>"
+        for i_zh, i_en, t_zh, t_en in columns
     )
-    source = {"zh": "来源", "en": "Source"}[side]
+    head = f"<tr><th>{text('指标', 'Indicator', below=False)}</th><th>{text('目标', 'Target', below=False)}</th></tr>"
     return (
-        f'<div class="geosci-page-table"><div class="geosci-table-title">{html.escape(title)}</div>'
-        f"<table><tr><th>{head[0]}</th><th>{head[1]}</th></tr>{body}</table>"
-        f'<div class="cap">{source}: {html.escape(str(entry["source"]))}</div></div>'
+        f'<div class="geosci-page-table"><div class="geosci-table-title">{text(entry["title_zh"], entry["title_en"])}'
+        f"</div><table>{head}{rows}</table>"
+        f'<div class="cap">{text("来源", "Source", below=False)}: {html.escape(str(entry["source"]))}</div></div>'
     )
 
 

@@ -151,11 +151,40 @@ def print_format(path: str | Path, fmt: str | None = None) -> str:
 
 
 # ----------------------------------------------------------------------------- layout
-def _layout(page: Page) -> dict[str, tuple[float, float, float, float]]:
+NOTE_PT = 5.4
+"""Type size of the sources note (points, at A4), before any shrinking to fit."""
+
+
+def _note_height(note_html: str, page: Page) -> float:
+    """Return the height (mm) the sources note needs in two columns at :data:`NOTE_PT`, within bounds.
+
+    An estimate from the text: a CJK character is one em wide, any other
+    about half an em; every paragraph starts a line. At least the page's
+    usual strip (21 mm landscape, 30 mm portrait), at most a third of the
+    page; the page's script shrinks the type if the estimate falls short.
+    """
+    import math
+
+    w, h = page.size_mm
+    f = page.factor
+    em = NOTE_PT * f * 25.4 / 72
+    column = (w - 16.0 * f - 4.0 * f) / 2
+    lines = 0
+    for para in re.findall(r"<p>(.*?)</p>", note_html, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", para))
+        width = sum(1.0 if ord(c) >= 0x2E80 else 0.5 for c in text) * em
+        lines += max(1, math.ceil(width / column))
+    need = math.ceil(lines / 2) * 1.28 * em + 1.5 * f
+    base = (21.0 if page.landscape else 30.0) * f
+    return float(min(max(base, need), h / 3))
+
+
+def _layout(page: Page, note_h: float | None = None) -> dict[str, tuple[float, float, float, float]]:
     """Return the boxes (x, y, w, h in mm) of the title block, map frame, panel and note strip."""
     w, h = page.size_mm
     f = page.factor
-    m, gap, title_h, note_h = 8.0 * f, 3.0 * f, 17.0 * f, 21.0 * f
+    m, gap, title_h = 8.0 * f, 3.0 * f, 17.0 * f
+    note_h = note_h or (21.0 if page.landscape else 30.0) * f
     body_y = m + title_h + gap
     body_h = h - body_y - m - note_h - gap
     note = (m, h - m - note_h, w - 2 * m, note_h)
@@ -200,8 +229,12 @@ def _page_css(page: Page, boxes: dict, n_legend: int) -> str:
 
     w, h = page.size_mm
     f = page.factor
-    columns = 2 if (n_legend > 16 and page.landscape) or (not page.landscape and n_legend > 10) else 1
+    if page.landscape:
+        columns = 2 if n_legend > 16 else 1
+    else:
+        columns = 3 if n_legend > 22 else 2 if n_legend > 10 else 1
     pt = lambda v: f"{v * f:.2f}pt"  # noqa: E731 - a unit helper
+    inset_cap = "" if page.landscape else f"max-height: {52 * f:.1f}mm;"  # the locator within the panel's height
     return f"""
 @page {{size: {w}mm {h}mm; margin: 0;}}
 html, body {{margin: 0; padding: 0; background: #fff; -webkit-print-color-adjust: exact; print-color-adjust: exact;}}
@@ -236,12 +269,13 @@ body {{width: {w}mm !important; height: {h}mm !important; position: relative; ov
   text-align: left; vertical-align: top; line-height: 1.2;}}
 .geosci-page-table td:last-child, .geosci-page-table th:last-child {{white-space: nowrap; text-align: right;}}
 .geosci-page-table .cap {{font-size: {pt(5.4)}; color: #444; margin-top: 0.5mm;}}
+.geosci-page-table .en {{display: block; font-size: {pt(5)}; color: #555;}}
 .geosci-page-inset {{flex: none; width: {"100%" if page.landscape else f"{75 * f:.1f}mm"}; padding: 1mm !important;}}
 .geosci-page-inset .cap {{font-size: {pt(6)}; color: #444; margin-bottom: 0.5mm;}}
-.geosci-page-inset svg {{display: block; width: 100%; height: auto;}}
+.geosci-page-inset svg {{display: block; width: 100%; height: auto; {inset_cap}}}
 .geosci-page-table ~ .geosci-page-inset svg {{width: {"58%" if page.landscape else "100%"}; margin: 0 auto;}}
 .geosci-page-note {{position: absolute; {_box(boxes["note"])} box-sizing: border-box; font-size: {pt(5.4)};
-  line-height: 1.28; color: #333; overflow: hidden; column-count: {2 if page.landscape else 1};
+  line-height: 1.28; color: #333; overflow: hidden; column-count: 2;
   column-gap: {4 * f:.2f}mm; border-top: {0.3 * f:.2f}mm solid #333; padding-top: {1 * f:.2f}mm;}}
 .geosci-page-note p {{margin: 0 0 0.4mm 0;}}
 .geosci-page-note b {{color: #111;}}
@@ -273,8 +307,8 @@ def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> tuple[
     five = read_layer("districts")
     sichuan = None
     if context is not None and "sichuan_cities" in list_layers():
-        home = shapely.box(*context.total_bounds)
-        if not home.buffer(0.05).contains(shapely.box(*bounds)):
+        frame, home = shapely.box(*bounds), shapely.box(*context.total_bounds)
+        if shapely.area(shapely.intersection(frame, home)) < 0.9 * shapely.area(frame):  # a tenth or more outside
             sichuan = read_layer("sichuan_cities")
     frames = [f for f in (context, sichuan, five) if f is not None]
     arr = np.array([f.total_bounds for f in frames] + [bounds])
@@ -325,6 +359,11 @@ _INSET_JS = """{% macro script(this, kwargs) %}
   }
   while (legend && over() && pt > 3.8 * {{ this.factor }}) { pt -= 0.25; legend.style.fontSize = pt + 'pt'; }
   if (legend) { document.documentElement.setAttribute('data-geosci-legend', over() ? 'overflow' : 'fits'); }
+  // the sources note the same way: every source, licence and attribution on the page, never cut off
+  var note = document.querySelector('.geosci-page-note'), npt = 5.4 * {{ this.factor }};
+  function noteOver() { return note.scrollHeight > note.clientHeight + 1 || note.scrollWidth > note.clientWidth + 1; }
+  while (note && noteOver() && npt > 3.6 * {{ this.factor }}) { npt -= 0.2; note.style.fontSize = npt + 'pt'; }
+  if (note) { document.documentElement.setAttribute('data-geosci-note', noteOver() ? 'overflow' : 'fits'); }
   function frame() {
     var svg = document.querySelector('svg.geosci-inset'), r = document.getElementById('geosci-inset-frame');
     if (!svg || !r) { return; }
@@ -396,7 +435,8 @@ def add_page_furniture(
         page_table_html,
     )
 
-    boxes = _layout(page)
+    note = _note_html(recipe, lang=lang, datum=datum, basemap=basemap)
+    boxes = _layout(page, note_h=_note_height(note, page))
     shown = _frame_bounds(bounds, boxes["map"][2] / boxes["map"][3])
     rows = legend_entries(recipe, prepared, lang=lang, bounds=shown)
     main, second, sub = map_title(recipe, lang=lang, title=title, subtitle=subtitle)
@@ -417,10 +457,11 @@ def add_page_furniture(
         f"</div>{svg}</div>"
     )
     table = page_table_html(recipe.get("page_table"), lang=lang)
+    inset = inset if recipe.get("inset", True) else ""
     panel = (
         f'<div class="geosci-panel"><div class="geosci-page-legend">{legend_html(rows, lang)}</div>{table}{inset}'
         "</div>"
-        f'<div class="geosci-page-note">{_note_html(recipe, lang=lang, datum=datum, basemap=basemap)}</div>'
+        f'<div class="geosci-page-note">{note}</div>'
     )
     root = m.get_root()
     root.header.add_child(Element(f"<style>{_page_css(page, boxes, len(rows))}</style>"), name="geosci_page_css")  # type: ignore[attr-defined]
@@ -478,6 +519,16 @@ def _window(page: Page, dpi: float) -> tuple[int, int, float]:
 def _png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _fit_warnings(dom: str, page: Page) -> list[str]:
+    """Return a warning for each panel of the page (legend, sources note) too long for its box even in small type."""
+    bigger = "a larger --page" + ("" if page.landscape else " or --landscape")
+    return [
+        f"the {what} does not fit the page even in small type and is cut off: use {bigger}"
+        for key, what in (("legend", "legend"), ("note", "sources note"))
+        if f'data-geosci-{key}="overflow"' in dom
+    ]
 
 
 def _label_report(dom: str) -> dict:
@@ -554,9 +605,11 @@ def write_print(
     with tempfile.TemporaryDirectory(prefix="geosci-print-") as tmp:
         page_path = Path(tmp) / "page.html"
         page_path.write_text(map_to_html(m), encoding="utf-8")
-        report = _label_report(dump_dom(page_path, width=cw, height=ch, wait_ms=wait, timeout=timeout))
+        dom = dump_dom(page_path, width=cw, height=ch, wait_ms=wait, timeout=timeout)
+        report = _label_report(dom)
         if not report:
             raise GeosciError("the page's scripts did not finish in the browser (no label report)")
+        warnings += _fit_warnings(dom, sheet)
         pixels = None
         with atomic_path(path, overwrite=overwrite, suffix=f".{fmt}", outputs=outputs) as out:
             if fmt == "png":

@@ -38,7 +38,9 @@ styles, so it always matches what is drawn. Further keys:
 - ``page_table``: a curated table (``national_targets_2025``) with
   ``indicator_zh``/``indicator_en`` and ``target_zh``/``target_en``
   columns, set beside the map on the printed page with its title and
-  source.
+  source;
+- ``inset``: ``false`` leaves the locator off the printed page (where the
+  frame covers most of what a locator could show, as the region's does).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def load_recipe(name_or_path: str | Path) -> dict[str, Any]:
 
 
 _RECIPE_KEYS = {"name", "title_zh", "title_en", "subtitle_zh", "subtitle_en", "layers", "view", "label_order",
-                "note_zh", "note_en", "page_table"}  # fmt: skip
+                "note_zh", "note_en", "page_table", "inset"}  # fmt: skip
 PAGE_TABLE_COLUMNS = ("indicator_zh", "indicator_en", "target_zh", "target_en")
 """The columns a recipe's ``page_table`` needs."""
 
@@ -165,6 +167,8 @@ def validate_recipe(recipe: Any, *, where: str = "recipe") -> None:
     _check_view(recipe.get("view", {}), where)
     if "page_table" in recipe:
         _check_page_table(recipe["page_table"], where)
+    if not isinstance(recipe.get("inset", True), bool):
+        raise DataError(f"{where}: 'inset' should be true or false, got {recipe['inset']!r}")
     seen = set()
     for i, entry in enumerate(layers):
         here = f"{where}: layers[{i}]"

@@ -1585,10 +1585,14 @@ def siting_recipe(result: SitingResult) -> tuple[dict[str, Any], dict[str, gpd.G
     model = result.summary.get("model", "")
     frames = {"zones": zones, "existing": existing, "proposed": proposed, "demand": dem}
     s = result.summary
-    credit = {  # the catalog layers each drawn layer comes from, for the map's source note
-        "zones": [str((s.get("zones") or {}).get("layer"))],
-        "existing": [str((s.get("existing") or {}).get("layer"))],
-        "demand": [str(n) for n in (s.get("demand") or {}).get("layers", [])],
+
+    def named(*names) -> list[str]:  # the layers or files a drawn layer comes from (a given frame has no name)
+        return [str(n) for n in names if n and n != "given frame"]
+
+    credit = {  # for the map's source note
+        "zones": named((s.get("zones") or {}).get("layer")),
+        "existing": named((s.get("existing") or {}).get("layer")),
+        "demand": named(*(s.get("demand") or {}).get("layers", [])),
     }
     candidates = (s.get("candidates") or {}).get("source", "")
     solved = {

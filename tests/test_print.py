@@ -45,6 +45,7 @@ window.addEventListener('load', function () {
     var map = window[document.querySelector('.folium-map').id], b = map.getBounds();
     out.bounds = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
     out.legend_fit = document.documentElement.getAttribute('data-geosci-legend');
+    out.note_fit = document.documentElement.getAttribute('data-geosci-note');
     var pre = document.createElement('pre'); pre.id = 'geosci-probe';
     pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
   }, 300);
@@ -143,7 +144,15 @@ def test_printed_page_labels_never_collide_nor_cover_symbols(name, tmp_path):
     rows = legend_entries(recipe, prepare_layers(recipe), lang="both", bounds=probe["bounds"])
     assert sorted(probe["legend"]) == sorted(r["label"] for r in rows)
     assert not any(re.search(r"leaflet-control-(zoom|layers|attribution)", c) for c in probe["controls"])
-    assert probe["legend_fit"] == "fits"
+    assert probe["legend_fit"] == "fits" and probe["note_fit"] == "fits"
+
+
+@pytest.mark.parametrize("name", list_recipes())
+def test_portrait_page_keeps_the_whole_legend_and_every_source(name, tmp_path):
+    """A4 portrait: the legend (in up to three columns) and the sources note, licences included, fit their boxes."""
+    page = Page("A4", landscape=False)
+    probe = _probe(build_map(load_recipe(name), page=page), tmp_path, page)
+    assert probe["legend_fit"] == "fits" and probe["note_fit"] == "fits"
 
 
 def _check_page(recipe, frames, tmp_path):

@@ -261,7 +261,11 @@ def test_region_page_sets_the_2025_targets_beside_the_map(tmp_path):
     assert cat.get_table_entry("national_targets_2025")["title_zh"] in text
     for indicator, target in zip(targets["indicator_zh"], targets["target_zh"], strict=True):
         assert indicator in text and target in text
-    assert "川渝两地" in text  # the locator covers Sichuan too
+    assert "位置示意" not in text  # no locator: the region's frame covers most of what one could show
+    from geosci.printing import _inset
+
+    _, regional = _inset(tuple(read_layer("region_starting_areas").total_bounds), 70.0)
+    assert regional  # a locator of a regional frame shows Sichuan as well as Chongqing
 
 
 def test_map_out_names_its_kind_by_suffix(tmp_path):
