@@ -277,11 +277,11 @@ def trip_legs(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) 
     -------
     pandas.DataFrame
         ``origin, destination, minutes, mode, board, access_min, ride_min,
-        alight, egress_min``. ``mode`` is ``rail``; ``local`` when the trip
-        enters and leaves at the same station without riding (in a
-        regional model: local transport through the station's area);
-        ``walk`` when walking all the way is faster (stations empty); or
-        ``none`` when the destination cannot be reached.
+        alight, egress_min``. ``mode`` is ``rail``; ``local`` when local
+        transport goes all the way (a regional model, see
+        :meth:`TransitModel.direct_seconds`; stations empty); ``walk`` when
+        walking all the way is faster (stations empty); or ``none`` when the
+        destination cannot be reached.
     """
     import pandas as pd
 
@@ -296,6 +296,7 @@ def trip_legs(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) 
     o_xy, d_xy = xy_of(origins, model.crs), xy_of(destinations, model.crs)
     access, egress, between = model._access(o_xy), model._access(d_xy), model.station_times
     walk = model.walk_seconds(o_xy, d_xy)
+    direct = model.direct_seconds(o_xy, d_xy) if hasattr(model, "direct_seconds") else walk
     n_o, n_d = len(o_xy), len(d_xy)
     board, alight = np.full((n_o, n_d), -1), np.full((n_o, n_d), -1)
     rail = np.full((n_o, n_d), np.inf)
@@ -311,7 +312,7 @@ def trip_legs(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) 
             total = via[:, leave] + egress[j, leave][None, :]
             a, b = np.unravel_index(int(np.argmin(total)), total.shape)
             rail[i, j], board[i, j], alight[i, j] = total[a, b], starts[a], leave[b]
-    by_rail = rail < walk
+    by_rail = rail < direct
     names = np.asarray(feature_names(model.stations), dtype=object)
     oi = np.repeat(np.arange(n_o)[:, None], n_d, axis=1)
     di = np.repeat(np.arange(n_d)[None, :], n_o, axis=0)
@@ -320,13 +321,13 @@ def trip_legs(model, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) 
     def minutes(seconds):
         return np.where(by_rail, np.round(seconds / 60.0, 2), np.nan).ravel()
 
-    total_s = np.where(by_rail, rail, walk)
+    total_s = np.where(by_rail, rail, direct)
+    no_rail = np.where(direct < walk, "local", np.where(np.isfinite(walk), "walk", "none"))
     return pd.DataFrame({
         "origin": np.repeat(feature_names(origins), n_d),
         "destination": np.tile(feature_names(destinations), n_o),
         "minutes": np.round(total_s / 60.0, 2).ravel(),
-        "mode": np.where(by_rail, np.where(k == l_, "local", "rail"),
-                         np.where(np.isfinite(walk), "walk", "none")).ravel(),
+        "mode": np.where(by_rail, np.where(k == l_, "local", "rail"), no_rail).ravel(),
         "board": np.where(by_rail, names[k], "").ravel(), "access_min": minutes(access[oi, k]),
         "ride_min": minutes(between[k, l_]), "alight": np.where(by_rail, names[l_], "").ravel(),
         "egress_min": minutes(egress[di, l_]),

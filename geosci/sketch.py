@@ -223,7 +223,8 @@ def build_sketch(
     if regional or zones:
         access = (
             "stations reached by local transport at their access_speed_kmh (straight line x circuity) within "
-            "access_max_m"
+            "access_max_m, and without rail local transport all the way (the slowest access speed, within the "
+            "shortest access reach)"
             if regional
             else "stations reached on foot"
         )

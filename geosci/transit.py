@@ -103,6 +103,10 @@ class TransitModel:
         p = self.params
         per_m = p.circuity / p.walk_mps  # seconds per straight-line metre
         discs = [shapely.Point(o[0]).buffer(seconds / per_m, quad_segs=64)]
+        local = self._local()
+        if local is not None:  # local transport from the origin's main place, within its reach
+            radius = min(seconds * local[0] / p.circuity, local[1])
+            discs.append(shapely.Point(self._anchored(o)[0]).buffer(radius, quad_segs=64))
         t = self.to_stations(o)[0]
         ok = t < seconds
         speed, reach = self._station_access()
@@ -114,6 +118,34 @@ class TransitModel:
         """Return walking times (s) between every point of ``a_xy`` and every point of ``b_xy``."""
         d = np.hypot(a_xy[:, None, 0] - b_xy[None, :, 0], a_xy[:, None, 1] - b_xy[None, :, 1])
         return self.params.walk_seconds(d)
+
+    def _local(self) -> tuple[float, float] | None:
+        """Speed (m/s) and reach (m) of a direct trip by local transport, in a regional model; else ``None``.
+
+        The stations' own access assumption applied door to door: the
+        slowest access speed and the shortest access reach of the stations
+        (one value each in the regional layer: 40 km/h within 50 km).
+        """
+        if self.access_mps is None:
+            return None
+        _, reach = self._station_access()
+        return float(np.min(self.access_mps)), float(np.min(reach))
+
+    def direct_seconds(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
+        """Return the seconds without rail ``(n_a, n_b)``: walking, or in a regional model local transport too.
+
+        Local transport goes from main place to main place (points inside a
+        zone from its anchor, as the access legs do) within :meth:`_local`'s
+        reach; the faster of it and walking all the way counts.
+        """
+        walk = self.walk_seconds(a_xy, b_xy)
+        local = self._local()
+        if local is None:
+            return walk
+        speed, reach = local
+        a, b = self._anchored(a_xy), self._anchored(b_xy)
+        d = np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
+        return np.minimum(walk, np.where(d <= reach, d * self.params.circuity / speed, np.inf))
 
     def _station_access(self) -> tuple[np.ndarray, np.ndarray]:
         """Access speed (m/s) and reach (m) of every station: walking unless the stations say otherwise."""
@@ -257,13 +289,13 @@ class TransitModel:
             for i in range(0, len(origins_xy), chunk):
                 o = origins_xy[i : i + chunk]
                 rail = _min_plus(to_dest.T, *self._access_pairs(o), len(o)).T
-                out[i : i + chunk] = np.minimum(self.walk_seconds(o, dests_xy), rail)
+                out[i : i + chunk] = np.minimum(self.direct_seconds(o, dests_xy), rail)
             return out
         via = self.to_stations(origins_xy)  # (n_o, s)
         for i in range(0, len(dests_xy), chunk):
             d = dests_xy[i : i + chunk]
             rail = _min_plus(via, *self._access_pairs(d), len(d))
-            out[:, i : i + chunk] = np.minimum(self.walk_seconds(origins_xy, d), rail)
+            out[:, i : i + chunk] = np.minimum(self.direct_seconds(origins_xy, d), rail)
         return out
 
     def _best_arrival(self, origins_xy: np.ndarray) -> np.ndarray:
@@ -326,6 +358,9 @@ class TransitModel:
         best = self._best_arrival(origins_xy)
         live = np.flatnonzero(np.isfinite(best))  # stations no origin reaches add nothing
         tree = cKDTree(origins_xy) if len(origins_xy) else None
+        local = self._local()
+        anchored = self._anchored(origins_xy)
+        local_tree = cKDTree(anchored) if local is not None and len(origins_xy) else None
         workers = resolve_jobs(jobs)
 
         def at(points_xy: np.ndarray) -> np.ndarray:
@@ -340,6 +375,13 @@ class TransitModel:
                 _, near = tree.query(p[placed], workers=workers)
                 o = origins_xy[near]
                 walk[placed] = self.params.walk_seconds(np.hypot(o[:, 0] - p[placed, 0], o[:, 1] - p[placed, 1]))
+                if local_tree is not None and local is not None:  # local transport from the nearest main place
+                    q = self._anchored(p[placed])
+                    _, near = local_tree.query(q, workers=workers)
+                    a = anchored[near]
+                    d = np.hypot(a[:, 0] - q[:, 0], a[:, 1] - q[:, 1])
+                    by_car = np.where(d <= local[1], d * self.params.circuity / local[0], np.inf)
+                    walk[placed] = np.minimum(walk[placed], by_car)
                 point, station, seconds = self._access_pairs(p, stations=live, jobs=jobs)
                 out[i : i + len(p)] = np.minimum(walk, _segment_min(point, best[station] + seconds, len(p)))
             return out

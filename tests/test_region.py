@@ -209,7 +209,7 @@ def test_trip_legs_name_the_stations_and_the_ride_takes_one_to_two_hours(scenari
     legs = trip_legs(model, frame, frame).set_index(["origin", "destination"])
     times = travel_time_matrix(model, frame, frame).set_index(["origin", "destination"])
     assert np.allclose(legs["minutes"], times.loc[legs.index, "minutes"], atol=0.011)  # the same trips
-    rail = legs[legs["mode"].isin(["rail", "local"])]
+    rail = legs[legs["mode"] == "rail"]
     parts = rail["access_min"] + rail["ride_min"] + rail["egress_min"]
     assert np.allclose(parts, rail["minutes"], atol=0.03)
     cd_cq = legs.loc[("西部（成都）科学城", "西部（重庆）科学城")]

@@ -5,7 +5,8 @@ minimum over boarding station k and alighting station l of
 ``access[o, k] + station_times[k, l] + egress[d, l]``, where access and
 egress are straight-line distance × circuity at the station's access speed
 within its reach (from the zone's anchor for a point inside a zone), and the
-door-to-door time is the faster of that and walking all the way.
+door-to-door time is the faster of that and walking all the way (or, in a
+regional model, local transport all the way from main place to main place).
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ def _reference(model, o: np.ndarray, d: np.ndarray) -> np.ndarray:
     via = (access[:, :, None] + model.station_times[None, :, :]).min(axis=1)  # min over k, for every l
     rail = (via[:, None, :] + egress[None, :, :]).min(axis=2)  # then min over l
     walk = np.hypot(o[:, None, 0] - d[None, :, 0], o[:, None, 1] - d[None, :, 1]) * model.params.circuity
-    return np.minimum(walk / model.params.walk_mps, rail)
+    direct = walk / model.params.walk_mps
+    if model.access_mps is not None:  # a regional model: local transport from main place to main place too
+        speed, reach = float(model.access_mps.min()), float(model._station_access()[1].min())
+        a, b = model._anchored(o), model._anchored(d)
+        gap = np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
+        direct = np.minimum(direct, np.where(gap <= reach, gap * model.params.circuity / speed, np.inf))
+    return np.minimum(direct, rail)
 
 
 def _assert_same(got: np.ndarray, expected: np.ndarray) -> None:
@@ -103,7 +110,7 @@ def test_times_equal_the_definition_for_few_and_many_destinations(model):
         _assert_same(model.times(d, o), _reference(model, d, o))
 
 
-def test_rail_is_used_and_far_points_only_walk(model):
+def test_rail_is_used_and_far_points_go_without_it(model):
     pts = _points(model, 40, 3)
     t = model.times(pts, pts)
     walk = model.walk_seconds(pts, pts)
@@ -111,8 +118,9 @@ def test_rail_is_used_and_far_points_only_walk(model):
     access = _legs(model, pts)
     lonely = ~np.isfinite(access).any(axis=1)  # within no station's reach
     assert lonely.any()
-    np.testing.assert_array_equal(t[lonely], walk[lonely])
-    np.testing.assert_array_equal(t[:, lonely], walk[:, lonely])
+    direct = model.direct_seconds(pts, pts)  # walking, or local transport in a regional model
+    np.testing.assert_array_equal(t[lonely], direct[lonely])
+    np.testing.assert_array_equal(t[:, lonely], direct[:, lonely])
     assert np.isinf(model.to_stations(pts[lonely])).all()
 
 
