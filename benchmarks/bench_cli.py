@@ -46,13 +46,17 @@ WAYS = {  # the five ways each command is run
 
 def timed(argv: list[str]) -> dict:
     """Run one command; return its wall seconds and peak resident memory (MB)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(argv)}\n{err[-2000:]}")
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty command never blocks on a full pipe
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"failed: {' '.join(argv)}\n{err.read().decode(errors='replace')[-2000:]}")
+    # ru_maxrss is the largest single process of the run: with Dask, the biggest of the client and its workers
     return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1)}
 
 

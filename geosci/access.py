@@ -245,7 +245,7 @@ def position_minutes(model, frame: gpd.GeoDataFrame) -> np.ndarray:
     xy = model._anchored(xy_of(frame, model.crs))  # a park travels from its anchor: its nearest station counts
     placed = np.isfinite(xy).all(axis=1)
     gap, nearest = cKDTree(model.station_xy).query(xy[placed])
-    reach = np.asarray(model.access_max)[nearest] if model.access_max is not None else np.inf
+    reach = model._station_access()[1][nearest]
     local = metres[placed] * model.params.circuity / np.asarray(speed)[nearest] / 60.0
     out = walking.copy()
     out[placed] = np.where(gap <= reach, local, walking[placed])  # beyond every station's reach: on foot

@@ -69,12 +69,13 @@ def join(
     crs = metric_crs(tuple(features.to_crs(4326).total_bounds))
     pts = gpd.GeoDataFrame(geometry=features.to_crs(crs).geometry.representative_point().values, crs=crs)
     z = zones.to_crs(crs)[[zone_field, zones.geometry.name]].rename(columns={zone_field: "_zone"})
+    z["_zone"] = z["_zone"].astype(str)  # names as text: a numeric code must not come back as a float ("1.0")
     if nearest:
         joined = gpd.sjoin_nearest(pts, z, how="left", max_distance=max_distance_m, distance_col="_d")
     else:
         joined = gpd.sjoin(pts, z, how="left", predicate="within")
         joined["_d"] = np.where(joined["_zone"].notna(), 0.0, np.nan)
-    every = joined["_zone"].dropna().astype(str).groupby(level=0).agg(";".join)
+    every = joined["_zone"].dropna().astype(str).groupby(level=0).agg(lambda s: ";".join(dict.fromkeys(s)))
     joined = joined[~joined.index.duplicated(keep="first")]
     out = features.to_crs(4326).copy()
     out["zone"] = joined["_zone"].fillna("").astype(str).values
@@ -104,7 +105,7 @@ def zone_counts(joined: gpd.GeoDataFrame, *, name_field: str = "name_zh",
     table = frame.groupby("zone", sort=True)["name"].agg(count="size", features=lambda s: "、".join(s))
     if zone_names is not None:
         order = list(dict.fromkeys(str(z) for z in zone_names))
-        order += ["(none)"] if "(none)" in table.index else []
+        order += [z for z in table.index if z not in order]  # never drop a counted feature, "(none)" last
         table = table.reindex(order).fillna({"count": 0, "features": ""}).astype({"count": int})
     return table.rename_axis("zone").reset_index()
 

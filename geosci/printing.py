@@ -522,10 +522,13 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def _fit_warnings(dom: str, page: Page) -> list[str]:
-    """Return a warning for each panel of the page (legend, sources note) too long for its box even in small type."""
-    bigger = "a larger --page" + ("" if page.landscape else " or --landscape")
+    """Return a warning for each panel of the page (legend, sources note) too long for its box even in small type.
+
+    A larger paper size does not help: type and panels scale with it.
+    """
+    other = "" if page.landscape else " or try --landscape"  # the type scales with the paper: a larger page won't
     return [
-        f"the {what} does not fit the page even in small type and is cut off: use {bigger}"
+        f"the {what} does not fit the page even in small type and is cut off: draw fewer layers{other}"
         for key, what in (("legend", "legend"), ("note", "sources note"))
         if f'data-geosci-{key}="overflow"' in dom
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -58,3 +59,20 @@ def test_counts_list_every_park_and_count_overlaps_in_each():
     assert counts["重庆两江协同创新区"] == 1 and counts["西部（重庆）科学城"] == len(read_layer("universities"))
     j = join(read_layer("universities"), read_layer("region_starting_areas")).set_index("id")
     assert j.loc["uni-swu", "zones"] == "西部（重庆）科学城;重庆两江协同创新区"
+
+
+def test_numeric_zone_names_and_features_outside_are_all_counted():
+    """Zone codes stay codes ("500106", not "500106.0"), and no feature is lost from the counts."""
+    districts = read_layer("districts")
+    zones = districts.assign(code=range(500100, 500100 + len(districts)))
+    inc = read_layer("district_incubators")
+    outside = gpd.GeoDataFrame({"name_zh": ["远处"]}, geometry=[shapely.Point(104.0, 30.6)], crs=4326)
+    feats = gpd.GeoDataFrame(pd.concat([inc, outside], ignore_index=True), crs=4326)
+    j = join(feats, zones, zone_field="code")
+    assert set(j["zone"]) <= {str(c) for c in zones["code"]} | {""}
+    counts = zone_counts(j, zone_names=zones["code"].tolist()).set_index("zone")["count"]
+    assert counts.sum() == len(feats) and counts["(none)"] == 1
+    # two overlapping rows of one name: a feature counts once in that zone
+    doubled = pd.concat([districts, districts[districts["name_zh"] == "北碚区"]], ignore_index=True)
+    again = zone_counts(join(inc, gpd.GeoDataFrame(doubled, crs=4326)))
+    assert again["count"].sum() == len(inc)

@@ -293,3 +293,13 @@ def test_a_curated_half_brings_its_own_other_half_and_zones_do_not_choose_the_ne
                                     "--format", "json"])  # fmt: skip
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["summary"]["stations"] == len(make_model().stations)  # the city network
+
+
+def test_uncertainty_beyond_every_stations_reach_is_on_foot():
+    """Stations with an access speed but no access_max_m: the model's own reach (max_access_m) counts."""
+    from geosci.access import _walk_min_per_m, position_minutes
+
+    stations = read_layer("region_rail_stations").drop(columns=["access_max_m"])
+    model = build_sketch(stations, read_layer("region_rail_lines"))
+    far = gpd.GeoDataFrame({"accuracy_m": [1000.0]}, geometry=[Point(103.0, 29.0)], crs=4326)  # far from all
+    assert position_minutes(model, far)[0] == pytest.approx(1000.0 * _walk_min_per_m(model))
