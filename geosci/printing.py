@@ -289,8 +289,12 @@ body {{width: {w}mm !important; height: {h}mm !important; position: relative; ov
 """
 
 
-def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> tuple[str, bool]:
-    """Return an SVG locator and whether it is regional.
+INSET_MAX_SHARE = 0.5
+"""The largest share of the locator the map's frame may cover for the locator to be drawn."""
+
+
+def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> tuple[str, bool, float]:
+    """Return an SVG locator, whether it is regional, and the share of it the frame covers.
 
     Chongqing's districts (the science city's five filled) are drawn, and
     Sichuan's cities as well when the frame reaches beyond Chongqing; the
@@ -347,6 +351,7 @@ def _inset(bounds: tuple[float, float, float, float], width_mm: float) -> tuple[
         + '<rect id="geosci-inset-frame" x="0" y="0" width="0" height="0" fill="rgba(214,40,40,0.12)"'
         ' stroke="#d62828" stroke-width="2.5"/></svg>',
         sichuan is not None,
+        float((bounds[2] - bounds[0]) * (bounds[3] - bounds[1]) / ((maxx - minx) * (maxy - miny))),
     )
 
 
@@ -446,7 +451,7 @@ def add_page_furniture(
         + (f'<div class="sub">{html.escape(sub)}</div>' if sub else "")
     )
     panel_w = boxes["panel"][2] if page.landscape else boxes["panel"][3] * 1.1
-    svg, regional = _inset(bounds, panel_w)
+    svg, regional, share = _inset(shown, panel_w)
     inset_cap = (
         {"zh": "位置示意：图框（红）在川渝两地", "en": "Locator: the frame (red) within Sichuan and Chongqing"}
         if regional
@@ -457,7 +462,8 @@ def add_page_furniture(
         f"</div>{svg}</div>"
     )
     table = page_table_html(recipe.get("page_table"), lang=lang)
-    inset = inset if recipe.get("inset", True) else ""
+    # a frame covering most of the locator locates little: its room goes to the legend (and any table)
+    inset = inset if recipe.get("inset", True) and share <= INSET_MAX_SHARE else ""
     panel = (
         f'<div class="geosci-panel"><div class="geosci-page-legend">{legend_html(rows, lang)}</div>{table}{inset}'
         "</div>"

@@ -39,8 +39,9 @@ styles, so it always matches what is drawn. Further keys:
   ``indicator_zh``/``indicator_en`` and ``target_zh``/``target_en``
   columns, set beside the map on the printed page with its title and
   source;
-- ``inset``: ``false`` leaves the locator off the printed page (where the
-  frame covers most of what a locator could show, as the region's does).
+- ``inset``: ``false`` leaves the locator off the printed page, for the
+  room (the region's page gives it to its targets table); it is left off
+  anyway when the frame would cover more than half of it.
 """
 
 from __future__ import annotations

@@ -264,7 +264,7 @@ def test_region_page_sets_the_2025_targets_beside_the_map(tmp_path):
     assert "位置示意" not in text  # no locator: the region's frame covers most of what one could show
     from geosci.printing import _inset
 
-    _, regional = _inset(tuple(read_layer("region_starting_areas").total_bounds), 70.0)
+    _, regional, _ = _inset(tuple(read_layer("region_starting_areas").total_bounds), 70.0)
     assert regional  # a locator of a regional frame shows Sichuan as well as Chongqing
 
 
