@@ -167,8 +167,8 @@ def read_layer(name_or_path: str | Path, *, parameter: str = "file") -> gpd.GeoD
 def iter_layer(name_or_path: str | Path, *, rows: int, parameter: str = "file") -> Iterator[gpd.GeoDataFrame]:
     """Read a layer as :func:`read_layer` does, in parts of at most ``rows`` features.
 
-    A file larger than ``rows`` features (GeoJSON, GeoPackage, Shapefile)
-    is read part by part, each part checked as a whole file is, so a
+    A file larger than ``rows`` features (GeoJSON, GeoPackage, Shapefile,
+    GeoParquet) is read part by part, each part checked as a whole file is, so a
     layer larger than memory can be worked through; a curated layer, a
     smaller file or another format comes whole, as one part.
 
@@ -194,9 +194,9 @@ def iter_layer(name_or_path: str | Path, *, rows: int, parameter: str = "file") 
     if name in catalog()["layers"] or not path.exists() or FORMATS.get(path.suffix.lower()) not in PARTITIONED_FORMATS:
         yield read_layer(name_or_path, parameter=parameter)
         return
-    import pyogrio
+    from geosci.ingest import feature_count
 
-    count = int(pyogrio.read_info(path)["features"])
+    count = feature_count(path)
     if count <= rows:
         yield read_layer(name_or_path, parameter=parameter)
         return

@@ -82,6 +82,7 @@ __all__ = [
 FORMATS = {
     ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shp", ".kml": "kml",
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xls": "excel",
+    ".parquet": "parquet", ".geoparquet": "parquet",
 }  # fmt: skip
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "经度坐标", "gcj_lng", "bd_lng", "wgs_lng")
 LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "纬度坐标", "gcj_lat", "bd_lat", "wgs_lat")
@@ -868,8 +869,55 @@ def _study_area_geometry(study_area):
 
 
 # ----------------------------------------------------------------------------- the reader
-PARTITIONED_FORMATS = ("geojson", "gpkg", "shp")
+PARTITIONED_FORMATS = ("geojson", "gpkg", "shp", "parquet")
 """Formats :func:`read_any` can read a part of (``rows``), for files larger than memory."""
+
+
+def feature_count(path: str | Path) -> int:
+    """Return how many features a vector file holds, without reading them (GDAL formats and GeoParquet)."""
+    path = Path(path)
+    if FORMATS.get(path.suffix.lower()) == "parquet":
+        return int(_parquet_file(path).metadata.num_rows)
+    import pyogrio
+
+    return int(pyogrio.read_info(path)["features"])
+
+
+def _parquet_file(path: Path):
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataError(f"{path.name}: reading GeoParquet needs pyarrow (pip install pyarrow)") from None
+    try:
+        return pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise DataError(f"cannot read {path.name} as GeoParquet (truncated or damaged?): {exc}") from exc
+
+
+def _read_geoparquet(path: Path, rows: tuple[int, int] | None = None) -> gpd.GeoDataFrame:
+    """Read a GeoParquet file, or only the features ``rows = (first, count)`` (the row groups holding them)."""
+    import geopandas as gpd
+    import shapely
+
+    pf = _parquet_file(path)
+    meta = (pf.schema_arrow.metadata or {}).get(b"geo")
+    if meta is None:
+        raise DataError(f"{path.name} is Parquet without GeoParquet metadata ('geo'): no geometry column to read")
+    geo = json.loads(meta)
+    column = geo["primary_column"]
+    if rows is None:
+        table = pf.read()
+    else:
+        first, count = rows
+        sizes = np.array([pf.metadata.row_group(i).num_rows for i in range(pf.num_row_groups)])
+        ends = np.cumsum(sizes)
+        groups = [i for i in range(len(sizes)) if ends[i] > first and ends[i] - sizes[i] < first + count]
+        start = int(ends[groups[0]] - sizes[groups[0]]) if groups else first
+        table = pf.read_row_groups(groups).slice(first - start, count) if groups else pf.schema_arrow.empty_table()
+    frame = table.to_pandas()
+    crs = geo["columns"][column].get("crs", "OGC:CRS84")
+    geometry = shapely.from_wkb(frame.pop(column).to_numpy())
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=json.dumps(crs) if isinstance(crs, dict) else crs)
 
 
 def _read_frame(path: Path, fmt: str, *, encoding, lon, lat, columns, layer, report: ImportReport, rows=None):
@@ -883,6 +931,8 @@ def _read_frame(path: Path, fmt: str, *, encoding, lon, lat, columns, layer, rep
         return _read_shapefile(path, encoding, report, rows)
     if fmt == "kml":
         return _read_kml(path)
+    if fmt == "parquet":
+        return _read_geoparquet(path, rows)
     try:
         return gpd.read_file(path, engine="pyogrio", layer=layer, encoding=encoding, **_rows_kwargs(rows))
     except Exception as exc:  # GDAL errors come in many types
@@ -936,7 +986,8 @@ def read_any(
     Parameters
     ----------
     path : path
-        GeoJSON, GeoPackage, Shapefile, KML, CSV/TSV/text or Excel file.
+        GeoJSON, GeoPackage, Shapefile, KML, GeoParquet (needs pyarrow),
+        CSV/TSV/text or Excel file.
     crs : str or int, optional
         The data's CRS, any value :func:`geosci.crs.parse_crs` takes
         (``wgs84``, ``gcj02``, ``bd09``, ``cgcs2000``, ``EPSG:4544`` ...).
@@ -1030,7 +1081,8 @@ def _read_any(
     if fmt is None:
         raise ParameterError(
             input_parameter,
-            f"cannot tell the format of {{name}} {path.name}: use .geojson, .gpkg, .shp, .kml, .csv, .txt or .xlsx",
+            f"cannot tell the format of {{name}} {path.name}: use .geojson, .gpkg, .shp, .kml, .parquet, .csv, .txt "
+            "or .xlsx",
         )
     report = ImportReport(path=str(path), format=fmt)
     _check_file(path, fmt, input_parameter)

@@ -273,3 +273,23 @@ def test_a_feature_without_geometry_gets_no_time_and_breaks_nothing():
     nearest = model.nearest_times(access.xy_of(places, model.crs))(access.xy_of(read_layer("centres"), model.crs))
     assert np.isfinite(nearest).all()
     assert np.isfinite(access.position_minutes(model, places)[[0, 2]]).all()
+
+
+def test_geoparquet_origins_read_whole_and_in_parts_give_the_same_matrix(tmp_path):
+    """GeoParquet (written by geopandas, in row groups) is read as any layer, and in parts by its row groups."""
+    pytest.importorskip("pyarrow", reason="GeoParquet needs pyarrow (in the test extras)")
+    from geosci.catalog import iter_layer
+    from geosci.models import make_model
+
+    stations = read_layer("rail_stations").iloc[:40][["id", "name_zh", "geometry"]]
+    path = tmp_path / "origins.parquet"
+    stations.to_crs(32648).to_parquet(path, row_group_size=6)  # a projected CRS, as a planner's file may be
+    back = read_layer(str(path))
+    assert back["id"].tolist() == stations["id"].tolist()
+    assert np.allclose(access.xy_of(back, "EPSG:32648"), access.xy_of(stations, "EPSG:32648"), atol=1e-6)
+    assert [len(p) for p in iter_layer(path, rows=15)] == [15, 15, 10]
+    model = make_model()
+    whole, parts = tmp_path / "whole.csv", tmp_path / "parts.csv"
+    access.write_matrix(model, str(path), "centres", whole)
+    access.write_matrix(model, str(path), "centres", parts, partition_rows=15)
+    assert whole.read_bytes() == parts.read_bytes()
