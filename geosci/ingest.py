@@ -50,9 +50,10 @@ import codecs
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -958,11 +959,46 @@ def _no_crs(frame, path: Path, parameter: str | None) -> MissingCRSError:
     )
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 # what read_any's own parameters are called by 'geosci import', for callers that have none of them
 _IMPORT_OPTIONS = {"crs": "--crs", "swap_xy": "--swap-xy", "lon": "--lon", "lat": "--lat", "columns": "--columns",
                    "encoding": "--encoding", "geometry_type": "--geometry-type"}  # fmt: skip
 
 
+def _worded_for_callers(read: Callable[P, R]) -> Callable[P, R]:
+    """Word :func:`read_any`'s errors for a caller without its options (``crs_parameter=None``).
+
+    An error whose fix is one of ``read_any``'s own options (``crs``,
+    ``encoding`` ...) names the caller's input instead, and the ``geosci
+    import`` option that fixes it.
+    """
+    import functools
+    import inspect
+
+    signature = inspect.signature(read)
+
+    @functools.wraps(read)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(*args, **kwargs)
+        except ParameterError as exc:
+            given = signature.bind(*args, **kwargs)
+            given.apply_defaults()
+            if given.arguments["crs_parameter"] is not None or exc.parameter not in _IMPORT_OPTIONS:
+                raise
+            # the caller (map --add, coverage --from) has no such option: name its input, and the import that fixes it
+            text = exc.for_option(_IMPORT_OPTIONS[exc.parameter])
+            name = Path(given.arguments["path"]).name
+            raise ParameterError(given.arguments["input_parameter"],
+                                 f"{{name}} {name}: {text} (an option of 'geosci import': import the file first)"
+                                 ) from None  # fmt: skip
+
+    return wrapper
+
+
+@_worded_for_callers
 def read_any(
     path: str | Path,
     *,
@@ -1036,40 +1072,6 @@ def read_any(
         With a one-line message naming the fix (a :class:`ParameterError`
         naming the parameter where one is the fix).
     """
-    options = {"crs": crs, "encoding": encoding, "lon": lon, "lat": lat, "columns": columns, "swap_xy": swap_xy,
-               "geometry_type": geometry_type, "datum_check": datum_check, "layer": layer,
-               "drop_outliers": drop_outliers, "study_area": study_area, "rows": rows}  # fmt: skip
-    try:
-        return _read_any(path, crs_parameter=crs_parameter, input_parameter=input_parameter, **options)
-    except ParameterError as exc:
-        if crs_parameter is not None or exc.parameter not in _IMPORT_OPTIONS:
-            raise
-        # the caller (map --add, coverage --from) has no such option: name its input, and the import that fixes it
-        text = exc.for_option(_IMPORT_OPTIONS[exc.parameter])
-        raise ParameterError(
-            input_parameter, f"{{name}} {Path(path).name}: {text} (an option of 'geosci import': import the file first)"
-        ) from None
-
-
-def _read_any(
-    path: str | Path,
-    *,
-    crs: str | int | None = None,
-    encoding: str | None = None,
-    lon: str | None = None,
-    lat: str | None = None,
-    columns: list[str] | str | None = None,
-    swap_xy: bool = False,
-    geometry_type: str | None = None,
-    datum_check: bool = True,
-    layer: str | None = None,
-    drop_outliers: bool = False,
-    study_area=None,
-    crs_parameter: str | None = "crs",
-    input_parameter: str = "path",
-    rows: tuple[int, int] | None = None,
-) -> tuple[gpd.GeoDataFrame, ImportReport]:
-    """Do the work of :func:`read_any` (which words the errors for callers without its options)."""
     import shapely
 
     from geosci.crs import convert_frame
