@@ -289,6 +289,19 @@ body {{width: {w}mm !important; height: {h}mm !important; position: relative; ov
 """
 
 
+def _inset_html(bounds: tuple[float, float, float, float], width_mm: float, *, lang: str) -> str:
+    """Return the panel's locator box with its caption, or ``""`` when the frame would cover most of it."""
+    svg, regional, share = _inset(bounds, width_mm)
+    if share > INSET_MAX_SHARE:  # a frame covering most of the locator locates little: its room goes to the legend
+        return ""
+    cap = (
+        {"zh": "位置示意：图框（红）在川渝两地", "en": "Locator: the frame (red) within Sichuan and Chongqing"}
+        if regional
+        else {"zh": "位置示意：图框（红）在重庆市内", "en": "Locator: the frame (red) within Chongqing"}
+    )
+    return f'<div class="geosci-page-inset"><div class="cap">{html.escape(cap.get(lang, cap["zh"]))}</div>{svg}</div>'
+
+
 INSET_MAX_SHARE = 0.5
 """The largest share of the locator the map's frame may cover for the locator to be drawn."""
 
@@ -451,19 +464,8 @@ def add_page_furniture(
         + (f'<div class="sub">{html.escape(sub)}</div>' if sub else "")
     )
     panel_w = boxes["panel"][2] if page.landscape else boxes["panel"][3] * 1.1
-    svg, regional, share = _inset(shown, panel_w)
-    inset_cap = (
-        {"zh": "位置示意：图框（红）在川渝两地", "en": "Locator: the frame (red) within Sichuan and Chongqing"}
-        if regional
-        else {"zh": "位置示意：图框（红）在重庆市内", "en": "Locator: the frame (red) within Chongqing"}
-    )
-    inset = (
-        f'<div class="geosci-page-inset"><div class="cap">{html.escape(inset_cap.get(lang, inset_cap["zh"]))}'
-        f"</div>{svg}</div>"
-    )
     table = page_table_html(recipe.get("page_table"), lang=lang)
-    # a frame covering most of the locator locates little: its room goes to the legend (and any table)
-    inset = inset if recipe.get("inset", True) and share <= INSET_MAX_SHARE else ""
+    inset = _inset_html(shown, panel_w, lang=lang) if recipe.get("inset", True) else ""
     panel = (
         f'<div class="geosci-panel"><div class="geosci-page-legend">{legend_html(rows, lang)}</div>{table}{inset}'
         "</div>"
